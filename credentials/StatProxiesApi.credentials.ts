@@ -1,0 +1,86 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { SAFE_BASE_URL } from '../nodes/OrderProxies/order.schema';
+
+// Evaluated by n8n wherever this credential is used (this node, the credential test, the HTTP
+// Request node): the key is attached only when the base URL is https or a loopback sandbox.
+const BASE_URL_IS_SAFE = `${SAFE_BASE_URL}.test(String($credentials.baseUrl).trim())`;
+
+export class StatProxiesApi implements ICredentialType {
+	name = 'statProxiesApi';
+
+	displayName = 'StatProxies API';
+
+	icon = {
+		light: 'file:statProxies.svg',
+		dark: 'file:statProxies.dark.svg',
+	} as const;
+
+	documentationUrl = 'https://github.com/statproxies/n8n-nodes-statproxies#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'e.g. sk_live_...',
+			description:
+				'A StatProxies API key with the "order" service. Orders made with an organization key are billed to the organization.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: 'https://dashboard.statproxies.com',
+			description:
+				'Change only for a company gateway (https) or a local sandbox (http://127.0.0.1:<port>). Plain http to any other host is refused so that the key is never sent unencrypted.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: `={{ ${BASE_URL_IS_SAFE} ? "Bearer " + $credentials.apiKey : "" }}`,
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			// An unsafe base URL is replaced by a name that can never resolve (RFC 2606), and its
+			// text tells the user why the test failed.
+			baseURL: `={{ ${BASE_URL_IS_SAFE} ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : "https://base-url-must-use-https.invalid" }}`,
+			url: '/api/v2/order/list',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Invalid API key: StatProxies answered invalid_api_key. Check that the key is complete and not revoked or expired.',
+				},
+			},
+			{
+				type: 'responseCode',
+				// The status of insufficient_permissions is undocumented; 403 is the likely one.
+				properties: {
+					value: 403,
+					message:
+						'This key lacks the "order" service (insufficient_permissions). Enable it for the key in the StatProxies dashboard.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,250 @@
+'use strict';
+// A local stand-in for StatProxies (../shared/api/CONTRACT.md): the one sandbox that the jest
+// tests, the end-to-end suite, the benchmarks and `npm start` all use. Plain JS on purpose:
+// n8n's lint forbids node:http in .ts files, and this never ships in the package.
+const http = require('node:http');
+
+const KEYS = {
+	// A key with the `order` service: can list and buy.
+	full: 'sk_test_sandbox_full_access',
+	// A valid key whose services do not include `order`.
+	noOrder: 'sk_test_sandbox_no_order_service',
+};
+
+// Faults the sandbox can be told to answer with. `places` marks faults where the sandbox
+// sells the order and then loses the answer: the real "outcome unknown" case, which lets
+// tests prove that the node never re-sends such an order.
+const FAULTS = {
+	'400-missing': { status: 400, body: { response: 'Missing required fields' } },
+	'400-product': { status: 400, body: { response: 'Invalid product_type' } },
+	'400-quantity': { status: 400, body: { response: 'Quantity must be greater than 0' } },
+	'400-customer': {
+		status: 400,
+		body: { response: 'Customer ID must contain only lowercase letters (a-z)' },
+	},
+	401: { status: 401, body: { error: 'invalid_api_key' } },
+	403: { status: 403, body: { error: 'insufficient_permissions' } },
+	404: { status: 404, body: { error: 'not_found' } },
+	429: { status: 429, body: { error: 'rate_limited' } },
+	500: { status: 500, body: { error: 'internal_error' } },
+	'502-html': {
+		status: 502,
+		raw: '<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>',
+		type: 'text/html',
+	},
+	503: { status: 503, body: { error: 'service_unavailable' } },
+	hang: { hang: true, places: true },
+	'reset-after-body': { reset: true, places: true },
+	'malformed-json': { status: 200, raw: '{"response":"success","order_id":', places: true },
+	'200-no-order-id': { status: 200, places: true, body: { response: 'success' } },
+	'200-response-error': { status: 200, body: { response: 'error' } },
+};
+
+const PRODUCT_TYPES = new Set(['captcha', 'x1', 'level3', 'isp', 'datacenter']);
+
+function randomId() {
+	const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+	let id = '';
+	for (let i = 0; i < 24; i++) id += chars[Math.floor(Math.random() * chars.length)];
+	return `sub_${id}`;
+}
+
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+function send(res, status, body, type = 'application/json') {
+	const text = typeof body === 'string' ? body : JSON.stringify(body);
+	res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+	res.end(text);
+}
+
+// The documented Create Order validation, in the documented order of the messages.
+function validateOrder(body) {
+	if (
+		body === null ||
+		typeof body !== 'object' ||
+		body.quantity === undefined ||
+		!body.product_type
+	) {
+		return 'Missing required fields';
+	}
+	if (typeof body.product_type !== 'string' || !PRODUCT_TYPES.has(body.product_type)) {
+		return 'Invalid product_type';
+	}
+	if (!Number.isInteger(body.quantity) || body.quantity <= 0)
+		return 'Quantity must be greater than 0';
+	if (
+		body.customer !== undefined &&
+		(typeof body.customer !== 'string' || !/^[a-z]{1,50}$/.test(body.customer))
+	) {
+		return 'Customer ID must contain only lowercase letters (a-z)';
+	}
+	return null;
+}
+
+/**
+ * Starts the sandbox on 127.0.0.1.
+ * @param {{ port?: number, keys?: typeof KEYS }} [options]
+ */
+async function startSandbox(options = {}) {
+	const keys = { ...KEYS, ...(options.keys || {}) };
+	const state = { requests: [], orders: [], faults: [], orderRequests: 0 };
+	const hanging = new Set();
+
+	function takeFault() {
+		state.orderRequests++;
+		const rule = state.faults.find((f) => state.orderRequests >= f.fromRequest && f.remaining > 0);
+		if (!rule) return null;
+		rule.remaining--;
+		return FAULTS[rule.fault];
+	}
+
+	function sell(order) {
+		const subscriptionId = randomId();
+		const sale = {
+			order_id: subscriptionId.toLowerCase(),
+			subscription_id: subscriptionId,
+			quantity: order.quantity,
+			product_type: order.product_type,
+			...(order.customer !== undefined ? { customer: order.customer } : {}),
+			created_at: new Date().toISOString(),
+		};
+		state.orders.push(sale);
+		return sale;
+	}
+
+	async function control(req, res, path) {
+		if (req.method === 'GET' && path === '/__sandbox/requests')
+			return send(res, 200, state.requests);
+		if (req.method === 'GET' && path === '/__sandbox/orders') return send(res, 200, state.orders);
+		if (req.method === 'POST' && path === '/__sandbox/reset') {
+			api.reset();
+			return send(res, 200, { ok: true });
+		}
+		if (req.method === 'POST' && path === '/__sandbox/faults') {
+			const body = JSON.parse((await readBody(req)) || '{}');
+			api.setFault(body.fault, body);
+			return send(res, 200, { ok: true });
+		}
+		return send(res, 404, { error: 'not_found' });
+	}
+
+	const server = http.createServer(async (req, res) => {
+		const path = (req.url || '/').split('?')[0];
+		if (path.startsWith('/__sandbox/')) return control(req, res, path);
+
+		const raw = await readBody(req);
+		let json;
+		try {
+			json = raw ? JSON.parse(raw) : undefined;
+		} catch {
+			json = undefined;
+		}
+		state.requests.push({
+			method: req.method,
+			path,
+			headers: { ...req.headers },
+			body: raw,
+			json,
+			at: Date.now(),
+		});
+
+		const auth = req.headers.authorization || '';
+		const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+		if (key !== keys.full && key !== keys.noOrder)
+			return send(res, 401, { error: 'invalid_api_key' });
+		if (key !== keys.full) return send(res, 403, { error: 'insufficient_permissions' });
+
+		if (req.method === 'GET' && path === '/api/v2/order/list') {
+			return send(res, 200, { response: 'success', orders: state.orders });
+		}
+		if (req.method !== 'POST' || path !== '/api/v2/order/newscale') {
+			return send(res, 404, { error: 'not_found' });
+		}
+
+		const fault = takeFault();
+		if (fault && !fault.places) {
+			return send(res, fault.status, fault.raw !== undefined ? fault.raw : fault.body, fault.type);
+		}
+		if (json === undefined && raw) return send(res, 400, { response: 'Missing required fields' });
+		const problem = validateOrder(json);
+		if (problem) return send(res, 400, { response: problem });
+		const sale = sell(json);
+
+		if (fault && fault.hang) {
+			hanging.add(res);
+			return undefined;
+		}
+		if (fault && fault.reset) return req.socket.destroy();
+		if (fault) return send(res, fault.status, fault.raw !== undefined ? fault.raw : fault.body);
+		return send(res, 200, {
+			response: 'success',
+			order_id: sale.order_id,
+			subscription_id: sale.subscription_id,
+		});
+	});
+	server.keepAliveTimeout = 5000;
+
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port || 0, '127.0.0.1', resolve);
+	});
+	const { port } = server.address();
+
+	const api = {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		keys,
+		/** Every request to the API paths, in arrival order. */
+		get requests() {
+			return state.requests;
+		},
+		/** Only the Create Order requests. */
+		get orderRequests() {
+			return state.requests.filter((r) => r.path === '/api/v2/order/newscale');
+		},
+		/** Every order the sandbox sold (including those whose answer a fault lost). */
+		get orders() {
+			return state.orders;
+		},
+		/**
+		 * Answers the `nth` Create Order request from now (1-based) and the `times - 1`
+		 * after it with `fault`. `setFault(null)` clears all faults.
+		 */
+		setFault(fault, { nth = 1, times = 1 } = {}) {
+			if (fault === null || fault === undefined) {
+				state.faults = [];
+				return;
+			}
+			if (!FAULTS[fault]) throw new Error(`Unknown sandbox fault "${fault}"`);
+			state.faults.push({
+				fault: String(fault),
+				fromRequest: state.orderRequests + nth,
+				remaining: times,
+			});
+		},
+		reset() {
+			state.requests.length = 0;
+			state.orders.length = 0;
+			state.faults = [];
+			state.orderRequests = 0;
+			for (const res of hanging) res.destroy();
+			hanging.clear();
+		},
+		async close() {
+			for (const res of hanging) res.destroy();
+			hanging.clear();
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+	return api;
+}
+
+module.exports = { startSandbox, KEYS, FAULTS, PRODUCT_TYPES: [...PRODUCT_TYPES] };

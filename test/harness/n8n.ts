@@ -1,0 +1,293 @@
+import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { credentialType, TestCredentialsHelper } from './credentialsHelper';
+import { nodeTypes, ORDER_PROXIES_TYPE, SINK_TYPE } from './nodeTypes';
+
+export const NODE_NAME = 'Order Proxies';
+const CREDENTIAL = { id: 'statproxies-test', name: 'StatProxies sandbox' };
+
+export interface StatProxiesCredential {
+	apiKey: string;
+	baseUrl: string;
+}
+
+/** n8n's settings on a node: Settings > Retry On Fail, On Error. */
+export type NodeSettings = Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'onError'>;
+
+export interface RunOptions {
+	credential: StatProxiesCredential;
+	parameters: INodeParameters;
+	/** The items that reach Order Proxies (json only). */
+	items?: IDataObject[];
+	settings?: NodeSettings;
+	executionId?: string;
+}
+
+let executions = 0;
+
+function additionalData(
+	credential: StatProxiesCredential,
+	executionId: string,
+	workflow: Workflow,
+	mode: WorkflowExecuteMode,
+): IWorkflowExecuteAdditionalData {
+	const store = new Map<string, ICredentialDataDecryptedObject>([
+		[CREDENTIAL.id, { ...credential }],
+	]);
+	const workflowData = {
+		id: workflow.id,
+		name: workflow.name ?? 'test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	};
+	const notUsed = async () => {
+		throw new Error('not used by these tests');
+	};
+	return {
+		credentialsHelper: new TestCredentialsHelper(store),
+		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
+		executionId,
+		executeWorkflow: notUsed,
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		startRunnerTask: notUsed,
+		logAiEvent: () => {},
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formBaseUrl: 'http://127.0.0.1:5678/formBaseUrl',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/formWaitingBaseUrl',
+		formTestBaseUrl: 'http://127.0.0.1:5678/formTestBaseUrl',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhookBaseUrl',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhookWaitingBaseUrl',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhookTestBaseUrl',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcpBaseUrl',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcpTestBaseUrl',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+function orderNode(parameters: INodeParameters, settings: NodeSettings = {}): INode {
+	return {
+		id: 'order-proxies',
+		name: NODE_NAME,
+		type: ORDER_PROXIES_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { [credentialType.name]: CREDENTIAL },
+		...settings,
+	};
+}
+
+export interface WorkflowRun {
+	run: IRun;
+	/** Order Proxies' main output (its last run). */
+	output: INodeExecutionData[];
+	/** What reached the node after the success output / the error output. */
+	succeeded: INodeExecutionData[];
+	failed: INodeExecutionData[];
+	/** The execution's error, as n8n stores it, when it failed. */
+	error?: IRun['data']['resultData']['error'];
+}
+
+/**
+ * Runs Order Proxies as a workflow through n8n-core's WorkflowExecute: the engine n8n runs,
+ * with its real Retry On Fail, Continue On Fail and error-output handling. Two downstream
+ * nodes receive the success and (when On Error routes there) the error output.
+ */
+export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
+	const node = orderNode(options.parameters, options.settings);
+	const sinks: INode[] = ['Succeeded', 'Failed'].map((name, index) => ({
+		id: `sink-${index}`,
+		name,
+		type: SINK_TYPE,
+		typeVersion: 1,
+		position: [200, index * 200],
+		parameters: {},
+	}));
+	const withErrorOutput = options.settings?.onError === 'continueErrorOutput';
+	const workflow = new Workflow({
+		id: 'statproxies-test',
+		name: 'StatProxies test',
+		nodes: [node, ...sinks],
+		connections: {
+			[NODE_NAME]: {
+				main: [
+					[{ node: 'Succeeded', type: 'main', index: 0 }],
+					...(withErrorOutput ? [[{ node: 'Failed', type: 'main' as const, index: 0 }]] : []),
+				],
+			},
+		},
+		active: false,
+		nodeTypes: nodeTypes as INodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const executionId = options.executionId ?? `test-execution-${++executions}`;
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
+		},
+	});
+	const data = additionalData(options.credential, executionId, workflow, 'manual');
+	const run = await new WorkflowExecute(data, 'manual', runData).processRunExecutionData(workflow);
+	const mainOf = (name: string) => {
+		const runs = run.data.resultData.runData[name];
+		return runs?.[runs.length - 1]?.data?.main?.[0] ?? [];
+	};
+	return {
+		run,
+		output: mainOf(NODE_NAME),
+		succeeded: mainOf('Succeeded'),
+		failed: mainOf('Failed'),
+		error: run.data.resultData.error,
+	};
+}
+
+/**
+ * Calls the node's real execute() inside n8n-core's ExecuteContext, the object n8n hands to
+ * every node, without the workflow engine around it (no retries, no error routing).
+ */
+export async function executeNode(options: RunOptions & { continueOnFail?: boolean }) {
+	const node = orderNode(options.parameters, {
+		...options.settings,
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	});
+	const workflow = new Workflow({
+		id: 'statproxies-test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypes as INodeTypes,
+	});
+	const executionId = options.executionId ?? `test-execution-${++executions}`;
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const inputData = { main: [items] };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData(options.credential, executionId, workflow, 'manual'),
+		'manual',
+		createRunExecutionData(),
+		0,
+		items,
+		inputData,
+		{ node, data: inputData, source: null },
+		[],
+	);
+	const nodeType = nodeTypes.getByName(ORDER_PROXIES_TYPE) as INodeType;
+	const result = await nodeType.execute!.call(context);
+	return (result as INodeExecutionData[][])[0];
+}
+
+export type CredentialTestResult = { status: 'OK' | 'Error'; message: string };
+
+/**
+ * Runs the credential's test request the way n8n's credential tester does: as a throwaway
+ * declarative node executed by n8n-core's RoutingNode inside an ExecuteContext, with the
+ * credential type's rules turning an HTTP status into the message the user sees.
+ */
+export async function testCredential(
+	credential: StatProxiesCredential,
+): Promise<CredentialTestResult> {
+	const test = credentialType.test;
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'test.credentialTest',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [credentialType.name]: CREDENTIAL },
+	};
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Credential test',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: test.request },
+				},
+			],
+		},
+	} as INodeType;
+	const types: INodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: types,
+	});
+	const inputData = { main: [[{ json: {} }]] };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData(credential, `credential-test-${++executions}`, workflow, 'internal'),
+		'internal',
+		createRunExecutionData(),
+		0,
+		[],
+		inputData,
+		{ node, data: inputData, source: null },
+		[],
+	);
+	try {
+		await new RoutingNode(context, nodeType, {
+			id: CREDENTIAL.id,
+			name: CREDENTIAL.name,
+			type: credentialType.name,
+			data: { ...credential },
+		}).runNode();
+	} catch (error) {
+		const status: number | undefined = error.cause?.response?.status;
+		if (status !== undefined) {
+			const rule = test.rules?.find(
+				(candidate) => candidate.type === 'responseCode' && candidate.properties.value === status,
+			);
+			return {
+				status: 'Error',
+				message: rule?.properties.message ?? `Received HTTP status code: ${status}`,
+			};
+		}
+		return {
+			status: 'Error',
+			message: error.cause?.code ?? String(error.message),
+		};
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
