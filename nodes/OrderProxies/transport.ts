@@ -184,14 +184,21 @@ const NOT_SENT_CODES = new Set([
 	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
 	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 	'ERR_TLS_CERT_ALTNAME_INVALID',
+	// n8n's SSRF protection refuses the address before connecting.
+	'SsrfBlockedIpError',
+	'SsrfBlockedHostnameError',
 ]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
-/** n8n wraps the socket error (NodeApiError > AxiosError > system error): find its code. */
+/**
+ * n8n wraps the socket error (NodeApiError > AxiosError > system error): find its code, or
+ * the class name of n8n's own refusals, which carry no code.
+ */
 function errorCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	let current = error as { code?: unknown; cause?: unknown; name?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (typeof current.code === 'string' && current.code !== '') return current.code;
+		if (typeof current.name === 'string' && current.name.startsWith('Ssrf')) return current.name;
 		current = current.cause as typeof current;
 	}
 	return undefined;
