@@ -24,51 +24,50 @@ type ItemFailure = (Failure | { kind: 'invalid'; message: string; description: s
 
 type Fate = { json: IDataObject } | { failure: ItemFailure };
 
+/** An item refused by the order rules, or by n8n itself (an expression that fails). */
+type Refused = { failure: ItemFailure } | { thrown: Error };
+
+/** An item after validation. */
+type Checked = { order: ValidOrder } | Refused;
+
 /**
- * The one loop that decides each item's fate. Items are ordered one after another, in item
- * order, and every input item yields exactly one output item (or the node stops): an order,
- * a dry-run preview, or, with "Continue On Fail", an error item paired with its input.
+ * Every item is validated before the first order is sent: without "Continue On Fail" an
+ * invalid item 2 must stop the node before items 0 and 1 are bought, or fixing item 2 and
+ * running again would buy them twice. Then one loop decides each item's fate, ordering one
+ * after another in item order: every input item yields exactly one output item (or the node
+ * stops): an order, a dry-run preview, or, with "Continue On Fail", an error item.
  */
 export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
 	const credentials = await this.getCredentials<StatProxiesCredentials>('statProxiesApi');
 	const hideKey = keyRedactor(credentials.apiKey);
 	// Retry On Fail runs the node again under the same execution, node and run index.
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
 	const memory = runMemory(this.getExecutionId(), node.name, runIndex);
+
+	const checked = items.map((_, itemIndex) => checkItem(this, itemIndex, credentials.baseUrl));
+	if (!continueOnFail) {
+		for (const [itemIndex, item] of checked.entries()) {
+			if (!('order' in item)) throw refusal(node, item, itemIndex, hideKey);
+		}
+	}
+
 	const output: INodeExecutionData[] = [];
 	let failed = false;
-
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const pairedItem = { item: itemIndex };
-		let fate: Fate;
-		try {
-			const check = checkOrder(readParameters(this, itemIndex, credentials.baseUrl));
-			fate = check.ok
-				? await orderOne(this, check.order, itemIndex)
-				: {
-						failure: invalid(check.problem.field, check.problem.rule, check.problem.received),
-					};
-		} catch (error) {
-			// Errors n8n itself raised, such as an expression that does not evaluate.
-			failed = true;
-			if (!this.continueOnFail()) throw new NodeOperationError(node, error, { itemIndex });
-			output.push({ json: { error: hideKey(error.message) }, pairedItem });
-			continue;
-		}
+		const item = checked[itemIndex];
+		const fate: Fate | Refused =
+			'order' in item ? await orderOne(this, item.order, itemIndex) : item;
 		if ('json' in fate) {
-			output.push({ json: fate.json, pairedItem });
+			output.push({ json: fate.json, pairedItem: { item: itemIndex } });
 			continue;
 		}
 		failed = true;
-		const failure = {
-			...fate.failure,
-			message: hideKey(fate.failure.message),
-			description: hideKey(fate.failure.description),
-		};
-		if (!this.continueOnFail()) throw nodeError(node, failure, itemIndex);
-		output.push({ json: errorItem(failure, itemIndex), pairedItem });
+		const error = refusal(node, fate, itemIndex, hideKey);
+		if (!continueOnFail) throw error;
+		output.push({ json: errorItem(error, fate, itemIndex), pairedItem: { item: itemIndex } });
 	}
 
 	// n8n retries only a run that failed: a clean run's memory is of no further use.
@@ -111,6 +110,18 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	}
 }
 
+function checkItem(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string): Checked {
+	let check;
+	try {
+		check = checkOrder(readParameters(ctx, itemIndex, baseUrl));
+	} catch (error) {
+		// n8n's own refusals, such as an expression that does not evaluate.
+		return { thrown: error };
+	}
+	if (check.ok) return { order: check.order };
+	return { failure: invalid(check.problem.field, check.problem.rule, check.problem.received) };
+}
+
 function readParameters(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
@@ -141,39 +152,54 @@ function describeValue(value: unknown): string {
 	return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }
 
-function nodeError(node: INode, failure: ItemFailure, itemIndex: number) {
-	const message = `${failure.message} [item ${itemIndex}]`;
-	if (failure.kind === 'invalid') {
-		return new NodeOperationError(node, message, {
-			description: failure.description,
-			itemIndex,
-		});
+/** The n8n error for a failed item: what the user sees when the node stops on it. */
+function refusal(
+	node: INode,
+	fate: Refused,
+	itemIndex: number,
+	hideKey: (text: string) => string,
+): NodeOperationError | NodeApiError {
+	if ('thrown' in fate) {
+		const error = new NodeOperationError(node, fate.thrown, { itemIndex });
+		error.message = hideKey(error.message);
+		return error;
+	}
+	const message = `${hideKey(fate.failure.message)} [item ${itemIndex}]`;
+	const description = hideKey(fate.failure.description);
+	if (fate.failure.kind === 'invalid') {
+		return new NodeOperationError(node, message, { description, itemIndex });
 	}
 	// Built from plain data, never from the error the HTTP stack threw: that one carries the
 	// request options, Authorization header included, into the stored execution.
-	const data: JsonObject = {
+	const data: JsonObject = { message, description, outcome: fate.failure.kind };
+	const error = new NodeApiError(node, data, {
 		message,
-		description: failure.description,
-		outcome: failure.kind,
-	};
-	return new NodeApiError(node, data, {
-		message,
-		description: failure.description,
-		httpCode: failure.httpCode,
+		description,
+		httpCode: fate.failure.httpCode,
 		itemIndex,
 	});
+	// NodeApiError swaps a message that mentions a socket error code (ECONNRESET...) for a
+	// generic one, which for an unknown outcome even invites an immediate retry.
+	error.message = message;
+	return error;
 }
 
 /** json.error plus details: n8n routes such items to the error output when there is one. */
-function errorItem(failure: ItemFailure, itemIndex: number): IDataObject {
+function errorItem(
+	error: Error & { description?: string | null },
+	fate: Refused,
+	itemIndex: number,
+): IDataObject {
+	if ('thrown' in fate) return { error: error.message };
+	const { failure } = fate;
 	const details: IDataObject = {
 		outcome: failure.kind,
-		description: failure.description,
+		description: error.description ?? failure.description,
 		item: itemIndex,
 	};
 	if (failure.field) details.field = failure.field;
 	if (failure.httpCode) details.http_code = failure.httpCode;
-	return { error: `${failure.message} [item ${itemIndex}]`, details };
+	return { error: error.message, details };
 }
 
 function keyRedactor(apiKey: string | undefined) {

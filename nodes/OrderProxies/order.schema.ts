@@ -49,6 +49,14 @@ export const FIELD_FIXES: Record<OrderField, string> = {
 		'Open the StatProxies API credential and set Base URL to https://dashboard.statproxies.com, your company gateway over https, or http://127.0.0.1:<port> for a local sandbox.',
 };
 
+function isParsableUrl(url: string): boolean {
+	try {
+		return new URL(url).hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
 const WHOLE_NUMBER_TEXT = /^\s*\d+\s*$/;
 
 /** Expressions often return numbers as text ("5"): accept those, and nothing looser. */
@@ -109,9 +117,16 @@ const orderInput = z
 			.regex(/^https?:\/\/\S/i, {
 				message: 'Base URL must be a full URL starting with https://',
 			})
+			.regex(/^[a-z]+:\/\/[^/?#@]*(?:[/?#]|$)/i, {
+				message:
+					'Base URL must not contain a user name or password: the API key is the only credential StatProxies needs',
+			})
 			.regex(SAFE_BASE_URL, {
 				message:
 					'Base URL must use https:// so that the API key is never sent unencrypted (plain http is only allowed to localhost, 127.x.x.x or [::1])',
+			})
+			.refine(isParsableUrl, {
+				message: 'Base URL is not a valid URL (check the host name, and the port: 1 to 65535)',
 			})
 			.transform((url) => url.replace(/\/+$/, '')),
 	})
