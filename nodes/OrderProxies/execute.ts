@@ -66,7 +66,13 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		failed = true;
 		const error = refusal(node, fate, itemIndex, hideKey);
-		if (!continueOnFail) throw error;
+		if (!continueOnFail) {
+			// n8n drops the output of a node that stops: the error is all the user sees of the
+			// orders this run already placed, so it must name them.
+			const unknown = 'failure' in fate && fate.failure.kind === 'unknown';
+			error.description = `${error.description ?? ''} ${runSoFar(output, unknown)}`.trim();
+			throw error;
+		}
 		output.push({ json: errorItem(error, fate, itemIndex), pairedItem: { item: itemIndex } });
 	}
 
@@ -81,7 +87,13 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	): Promise<Fate> {
 		const request = orderRequest(order);
 		if (order.dryRun) {
-			return { json: { dry_run: true, request, ...request.body } };
+			return {
+				json: {
+					dry_run: true,
+					request: { ...request, url: hideKey(request.url) },
+					...request.body,
+				},
+			};
 		}
 		const fingerprint = JSON.stringify(request);
 		const remembered = memory.recall(itemIndex, fingerprint);
@@ -160,8 +172,12 @@ function refusal(
 	hideKey: (text: string) => string,
 ): NodeOperationError | NodeApiError {
 	if ('thrown' in fate) {
-		const error = new NodeOperationError(node, fate.thrown, { itemIndex });
-		error.message = hideKey(error.message);
+		const thrown = fate.thrown as Error & { description?: string | null };
+		const error = new NodeOperationError(node, thrown, {
+			itemIndex,
+			description: `${thrown.description ?? 'Fix the parameter or expression for this item.'} Nothing was sent to StatProxies.`,
+		});
+		error.message = `${hideKey(thrown.message)} [item ${itemIndex}]`;
 		return error;
 	}
 	const message = `${hideKey(fate.failure.message)} [item ${itemIndex}]`;
@@ -190,16 +206,28 @@ function errorItem(
 	fate: Refused,
 	itemIndex: number,
 ): IDataObject {
-	if ('thrown' in fate) return { error: error.message };
-	const { failure } = fate;
 	const details: IDataObject = {
-		outcome: failure.kind,
-		description: error.description ?? failure.description,
+		outcome: 'thrown' in fate ? 'invalid' : fate.failure.kind,
+		description: error.description ?? '',
 		item: itemIndex,
 	};
-	if (failure.field) details.field = failure.field;
-	if (failure.httpCode) details.http_code = failure.httpCode;
+	if ('failure' in fate && fate.failure.field) details.field = fate.failure.field;
+	if ('failure' in fate && fate.failure.httpCode) details.http_code = fate.failure.httpCode;
 	return { error: error.message, details };
+}
+
+/** What a run that stops has bought so far, in the words its error description ends with. */
+function runSoFar(output: INodeExecutionData[], stoppedOnUnknown: boolean): string {
+	const placed = output.filter((item) => typeof item.json.order_id === 'string');
+	if (placed.length === 0) {
+		return stoppedOnUnknown
+			? ''
+			: 'Nothing was ordered in this run, so it is safe to fix this and run again.';
+	}
+	const list = placed.map(
+		(item) => `item ${(item.pairedItem as { item: number }).item} (${item.json.order_id})`,
+	);
+	return `Before it stopped, this run already ordered ${list.join(', ')}: those were bought. Running the workflow again with the same items buys them again.`;
 }
 
 function keyRedactor(apiKey: string | undefined) {

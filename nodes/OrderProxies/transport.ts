@@ -22,7 +22,7 @@ export type Outcome =
 
 export type Failure = Exclude<Outcome, { kind: 'placed' }>;
 
-const NOTHING_ORDERED = 'Nothing was ordered, so it is safe to fix this and run again.';
+const NOTHING_ORDERED = 'StatProxies did not create this order.';
 const CHECK_DASHBOARD =
 	'The order may or may not have been placed. Check the orders in your StatProxies dashboard before running this again: running it again could buy a second time.';
 

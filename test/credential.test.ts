@@ -1,0 +1,152 @@
+import { Workflow, type IHttpRequestOptions, type INode, type INodeTypes } from 'n8n-workflow';
+
+import { credentialType, TestCredentialsHelper } from './harness/credentialsHelper';
+import { sandboxCredential } from './harness/helpers';
+import { NODE_NAME, testCredential } from './harness/n8n';
+import { nodeTypes, ORDER_PROXIES_TYPE } from './harness/nodeTypes';
+import { startSandbox, type Sandbox } from './harness/sandbox';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+afterAll(async () => {
+	await sandbox.close();
+});
+beforeEach(() => {
+	sandbox.reset();
+});
+
+const node: INode = {
+	id: 'order-proxies',
+	name: NODE_NAME,
+	type: ORDER_PROXIES_TYPE,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const workflow = new Workflow({
+	nodes: [node],
+	connections: {},
+	active: false,
+	nodeTypes: nodeTypes as INodeTypes,
+});
+
+/** The headers n8n adds to a request made with this credential (its `authenticate` block). */
+async function authenticatedHeaders(apiKey: string, baseUrl: string) {
+	const helper = new TestCredentialsHelper(new Map());
+	const request: IHttpRequestOptions = { url: '/api/v2/order/newscale', headers: {} };
+	const signed = await helper.authenticate(
+		{ apiKey, baseUrl },
+		credentialType.name,
+		request,
+		workflow,
+		node,
+	);
+	return signed.headers ?? {};
+}
+
+/** Where the credential test sends its request, as n8n evaluates it. */
+function testRequestBase(baseUrl: string): unknown {
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		credentialType.test.request.baseURL as string,
+		'internal',
+		{ $credentials: { apiKey: 'sk_live_whatever', baseUrl } },
+		undefined,
+		'',
+	);
+}
+
+describe('The credential test checks the key with a read-only request, never buying', () => {
+	test('a good key: OK, after one GET /api/v2/order/list with Authorization: Bearer <key>', async () => {
+		const result = await testCredential(sandboxCredential(sandbox));
+
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.requests[0]).toMatchObject({ method: 'GET', path: '/api/v2/order/list' });
+		expect(sandbox.requests[0].headers.authorization).toBe(`Bearer ${sandbox.keys.full}`);
+		expect(sandbox.orderRequests).toEqual([]);
+		expect(sandbox.orders).toEqual([]);
+	});
+
+	test('a wrong key: an error that says the API key is invalid', async () => {
+		const result = await testCredential({
+			...sandboxCredential(sandbox),
+			apiKey: 'sk_live_revoked_key',
+		});
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/invalid API key/i);
+		expect(result.message).toContain('invalid_api_key');
+		expect(sandbox.orderRequests).toEqual([]);
+	});
+
+	test('a key without the order service: an error that names insufficient_permissions', async () => {
+		const result = await testCredential({
+			...sandboxCredential(sandbox),
+			apiKey: sandbox.keys.noOrder,
+		});
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('insufficient_permissions');
+		expect(result.message).toContain('"order" service');
+		expect(sandbox.orderRequests).toEqual([]);
+	});
+
+	test('http://example.com: an error, and the test request goes to a name that cannot resolve, not to example.com', async () => {
+		const result = await testCredential({
+			...sandboxCredential(sandbox),
+			baseUrl: 'http://example.com',
+		});
+
+		expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+		expect(testRequestBase('http://example.com')).toBe('https://base-url-must-use-https.invalid');
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	test('http://0.0.0.0:<sandbox port> would reach the sandbox, but is not allowed: an error, and the sandbox receives nothing', async () => {
+		const result = await testCredential({
+			...sandboxCredential(sandbox),
+			baseUrl: `http://0.0.0.0:${sandbox.port}`,
+		});
+
+		expect(result.status).toBe('Error');
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	test('the test request goes to the base URL itself when it is allowed (trailing slash dropped)', () => {
+		expect(testRequestBase('https://dashboard.statproxies.com/')).toBe(
+			'https://dashboard.statproxies.com',
+		);
+		expect(testRequestBase(` ${sandbox.url} `)).toBe(sandbox.url);
+	});
+});
+
+describe('The credential attaches the key only where it may travel: https, or http to loopback', () => {
+	test.each([
+		'https://dashboard.statproxies.com',
+		'https://gateway.example.org:8443/statproxies',
+		'http://127.0.0.1:5678',
+		'http://localhost',
+		'http://[::1]:8080',
+	])('%s: Authorization: Bearer <key>', async (baseUrl) => {
+		const headers = await authenticatedHeaders('sk_live_attached', baseUrl);
+		expect(headers.Authorization).toBe('Bearer sk_live_attached');
+	});
+
+	test.each([
+		'http://example.com',
+		'http://dashboard.statproxies.com',
+		'http://localhost.evil.com',
+		'http://127.0.0.1@evil.com',
+		'http://0.0.0.0:5678',
+		'https://user:pw@dashboard.statproxies.com',
+		'ftp://dashboard.statproxies.com',
+		'',
+	])('%j: no key in the Authorization header', async (baseUrl) => {
+		const headers = await authenticatedHeaders('sk_live_withheld', baseUrl);
+		expect(JSON.stringify(headers)).not.toContain('sk_live_withheld');
+		expect(headers.Authorization).toBe('');
+	});
+});

@@ -1,0 +1,46 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import * as untyped from '../../sandbox/index';
+
+/** The sandbox (../../sandbox/index.js, plain JS) as the test suites see it. */
+
+export interface SandboxRequest {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** The raw body, exactly as received. */
+	body: string;
+	/** The body parsed as JSON, when it was JSON. */
+	json?: IDataObject;
+}
+
+export interface SandboxOrder {
+	order_id: string;
+	subscription_id: string;
+	quantity: number;
+	product_type: string;
+	customer?: string;
+}
+
+export interface Sandbox {
+	url: string;
+	port: number;
+	keys: { full: string; noOrder: string };
+	/** Every request to the API paths, in arrival order. */
+	readonly requests: SandboxRequest[];
+	/** Only the Create Order requests. */
+	readonly orderRequests: SandboxRequest[];
+	/** Every order sold (billed), including those whose answer a fault lost. */
+	readonly orders: SandboxOrder[];
+	/** Answers the `nth` Create Order request from now, and the `times - 1` after it, with `fault`. */
+	setFault(fault: string | null, options?: { nth?: number; times?: number }): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export async function startSandbox(): Promise<Sandbox> {
+	return (await untyped.startSandbox()) as unknown as Sandbox;
+}
+
+/** The product types the sandbox sells. */
+export const SANDBOX_PRODUCT_TYPES: readonly string[] = untyped.PRODUCT_TYPES;
