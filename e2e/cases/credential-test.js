@@ -1,0 +1,45 @@
+'use strict';
+// The credential test as n8n's credential dialog runs it (POST /rest/credentials/test on a
+// running n8n): it must tell a good key from a bad one, and never buy anything.
+const { testCredential } = require('../lib/n8n-rest');
+const { SANDBOX_CREDENTIAL } = require('../lib/local-instance');
+const { assert } = require('../lib/expect');
+
+module.exports = function credentialTest(t, ctx) {
+	const { sandbox } = ctx;
+	const asEdited = (apiKey) => ({
+		...SANDBOX_CREDENTIAL,
+		type: 'statProxiesApi',
+		data: { apiKey, baseUrl: sandbox.url },
+	});
+
+	t.test('credential test by n8n: a good key passes', async () => {
+		const { rest } = await ctx.server();
+		const answer = await testCredential(rest, asEdited(sandbox.keys.full));
+		assert.equal(answer.status, 'OK', JSON.stringify(answer));
+		assert.ok(sandbox.requests.length >= 1);
+		for (const request of sandbox.requests) {
+			assert.equal(`${request.method} ${request.path}`, 'GET /api/v2/order/list');
+			assert.equal(request.headers.authorization, `Bearer ${sandbox.keys.full}`);
+		}
+	});
+
+	t.test('credential test by n8n: a wrong key fails with the credential message', async () => {
+		const { rest } = await ctx.server();
+		const answer = await testCredential(rest, asEdited('sk_test_e2e_wrong_key_0123456789'));
+		assert.equal(answer.status, 'Error');
+		assert.match(answer.message, /^Invalid API key/);
+		assert.equal(sandbox.orderRequests.length, 0);
+	});
+
+	t.test(
+		'credential test by n8n: a key without the order service fails with its own message',
+		async () => {
+			const { rest } = await ctx.server();
+			const answer = await testCredential(rest, asEdited(sandbox.keys.noOrder));
+			assert.equal(answer.status, 'Error');
+			assert.match(answer.message, /lacks the "order" service/);
+			assert.equal(sandbox.orderRequests.length, 0);
+		},
+	);
+};

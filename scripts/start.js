@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+'use strict';
+// `npm start`: the package in a real n8n on this machine, in one command. Builds and packs
+// the package, starts the StatProxies sandbox and a stand-in Mattermost, and a local n8n
+// with the package installed the n8n way, the sandbox credential and the examples imported,
+// and an owner account ready. Ctrl-C stops all of it. Nothing here can buy real proxies:
+// the only StatProxies credential points at the sandbox.
+const fs = require('node:fs');
+const net = require('node:net');
+const { startSandbox } = require('../sandbox');
+const n8nLib = require('../e2e/lib/n8n');
+const { DEFAULT_OWNER, setupOwnerAndLogin } = require('../e2e/lib/n8n-rest');
+const { startMattermostListener } = require('../e2e/lib/mattermost-listener');
+const { buildAndPack, prepareLocalInstance } = require('../e2e/lib/local-instance');
+const { stopAll } = require('../e2e/lib/processes');
+
+const N8N_PORT = Number(process.env.N8N_PORT || 5678);
+const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4010);
+const log = (line) => console.log(line);
+const cleanups = [];
+
+async function startSandboxOnPreferredPort() {
+	try {
+		return await startSandbox({ port: SANDBOX_PORT });
+	} catch (error) {
+		if (error.code !== 'EADDRINUSE') throw error;
+		return startSandbox();
+	}
+}
+
+// Otherwise the readiness check could be answered by another n8n already on that port.
+function assertPortFree(port) {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', () =>
+			reject(
+				new Error(`Port ${port} is taken: stop what runs there, or run N8N_PORT=5679 npm start`),
+			),
+		);
+		probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+	});
+}
+
+async function main() {
+	const started = Date.now();
+	await assertPortFree(N8N_PORT);
+	const n8n = await n8nLib.ensureN8n({ log });
+	const tarball = await buildAndPack({ log });
+
+	const sandbox = await startSandboxOnPreferredPort();
+	cleanups.push(() => sandbox.close());
+	const mattermost = await startMattermostListener({
+		onPost: (post) => log(`[mattermost #${post.channel_id}] ${post.message}`),
+	});
+	cleanups.push(() => mattermost.close());
+
+	log('Preparing a fresh n8n user folder...');
+	const { folder, installed, examples } = await prepareLocalInstance({
+		n8n,
+		tarball,
+		sandbox,
+		mattermost,
+	});
+	cleanups.push(() => n8nLib.removeUserFolder(folder));
+
+	log(`Starting n8n ${n8n.version} on 127.0.0.1:${N8N_PORT}...`);
+	const server = await n8nLib.startN8n(folder, {
+		port: N8N_PORT,
+		// Served over plain http on loopback only.
+		env: { N8N_SECURE_COOKIE: 'false' },
+	});
+	cleanups.unshift(() => server.stop());
+	await setupOwnerAndLogin(server.url, DEFAULT_OWNER);
+
+	log(`
+  n8n is ready (${Math.round((Date.now() - started) / 1000)} s): open ${server.url}
+    email     ${DEFAULT_OWNER.email}
+    password  ${DEFAULT_OWNER.password}
+
+  ${installed.name}@${installed.version} is installed as a community package.
+  Workflows: ${examples.map((w) => `"${w.name}"`).join(', ')}
+
+  StatProxies sandbox  ${sandbox.url}
+    API key            ${sandbox.keys.full}   (already in the "StatProxies sandbox" credential)
+    orders sold so far ${sandbox.url}/__sandbox/orders
+  Mattermost stand-in  ${mattermost.url}   (notifications are printed below)
+
+  n8n log: ${server.logFile}
+  Ctrl-C stops n8n, the sandbox and the stand-in, and deletes this n8n user folder.
+`);
+
+	server.process.once('exit', (code) => {
+		if (stopping) return;
+		// The log is about to be deleted with the user folder: show its end.
+		const tail = fs.readFileSync(server.logFile, 'utf8').trim().split('\n').slice(-20).join('\n');
+		log(`n8n stopped by itself (exit ${code}). The end of its log:\n${tail}`);
+		shutdown(1);
+	});
+}
+
+let stopping = false;
+async function shutdown(code) {
+	if (stopping) return;
+	stopping = true;
+	log('\nStopping...');
+	for (const cleanup of cleanups) {
+		try {
+			await cleanup();
+		} catch {
+			// Keep stopping the rest.
+		}
+	}
+	await stopAll();
+	process.exit(code);
+}
+
+process.once('SIGINT', () => shutdown(0));
+process.once('SIGTERM', () => shutdown(0));
+
+main().catch((error) => {
+	console.error(error && error.stack ? error.stack : error);
+	shutdown(1);
+});
