@@ -109,6 +109,14 @@ export class OrderProxies implements INodeType {
 							'Largest quantity one item may order. A larger quantity is refused before anything is sent: a guard against runaway expressions and AI agents.',
 					},
 					{
+						displayName: 'Order In Retried Executions',
+						name: 'orderInRetries',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to order when the execution was started by n8n's Retry button. Off by default: the node cannot see what the failed execution already bought, so a retry could buy those items again.",
+					},
+					{
 						displayName: 'Timeout',
 						name: 'timeout',
 						type: 'number',

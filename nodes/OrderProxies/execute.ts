@@ -47,7 +47,12 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
 	const memory = runMemory(this.getExecutionId(), node.name, runIndex);
 
-	const checked = items.map((_, itemIndex) => checkItem(this, itemIndex, credentials.baseUrl));
+	// n8n's Retry button starts a new execution of a failed one: no memory knows what the
+	// failed execution bought, and it runs this node again with all its items.
+	const isRetry = this.getMode() === 'retry';
+	const checked = items.map((_, itemIndex) =>
+		checkItem(this, itemIndex, credentials.baseUrl, isRetry),
+	);
 	if (!continueOnFail) {
 		for (const [itemIndex, item] of checked.entries()) {
 			if (!('order' in item)) throw refusal(node, item, itemIndex, hideKey);
@@ -122,7 +127,12 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	}
 }
 
-function checkItem(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string): Checked {
+function checkItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	baseUrl: string,
+	isRetry: boolean,
+): Checked {
 	let check;
 	try {
 		check = checkOrder(readParameters(ctx, itemIndex, baseUrl));
@@ -130,9 +140,22 @@ function checkItem(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string): 
 		// n8n's own refusals, such as an expression that does not evaluate.
 		return { thrown: error };
 	}
-	if (check.ok) return { order: check.order };
-	return { failure: invalid(check.problem.field, check.problem.rule, check.problem.received) };
+	if (!check.ok) {
+		return { failure: invalid(check.problem.field, check.problem.rule, check.problem.received) };
+	}
+	if (isRetry && !check.order.dryRun && !check.order.orderInRetries) {
+		return { failure: RETRY_REFUSAL };
+	}
+	return { order: check.order };
 }
+
+const RETRY_REFUSAL: ItemFailure = {
+	kind: 'not_sent',
+	field: 'orderInRetries',
+	message: "Not ordered: this execution is a retry of a failed one (n8n's Retry button)",
+	description:
+		"The node cannot see what the failed execution already bought, so ordering again could buy those items twice. Read the failed execution's error (it lists the orders it placed) and check your StatProxies dashboard. Then run the workflow from its trigger with only the items still needed, or turn on Options > Order In Retried Executions. Nothing was sent to StatProxies.",
+};
 
 function readParameters(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -142,6 +165,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number, baseUrl: stri
 		customer: ctx.getNodeParameter('additionalFields.customer', itemIndex, ''),
 		maxQuantity: options.maxQuantity,
 		dryRun: options.dryRun,
+		orderInRetries: options.orderInRetries,
 		timeout: options.timeout,
 		baseUrl,
 	};

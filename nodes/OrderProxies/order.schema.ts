@@ -31,6 +31,7 @@ export type OrderField =
 	| 'customer'
 	| 'maxQuantity'
 	| 'dryRun'
+	| 'orderInRetries'
 	| 'timeout'
 	| 'baseUrl';
 
@@ -44,6 +45,7 @@ export const FIELD_FIXES: Record<OrderField, string> = {
 		'Use lowercase letters a-z only, 1 to 50 of them, or leave Customer empty to order without one.',
 	maxQuantity: `Set Max Quantity to the largest quantity this node may order in one item, or remove the option to use the default of ${DEFAULT_MAX_QUANTITY}.`,
 	dryRun: 'Dry Run must be true or false.',
+	orderInRetries: 'Order In Retried Executions must be true or false.',
 	timeout: `Set Timeout in milliseconds between ${MIN_TIMEOUT_MS} and ${MAX_TIMEOUT_MS}, or remove the option to use the default of ${DEFAULT_TIMEOUT_MS}.`,
 	baseUrl:
 		'Open the StatProxies API credential and set Base URL to https://dashboard.statproxies.com, your company gateway over https, or http://127.0.0.1:<port> for a local sandbox.',
@@ -98,6 +100,9 @@ const orderInput = z
 			wholeNumber('Max Quantity must be a whole number of at least 1'),
 		),
 		dryRun: z.boolean({ message: 'Dry Run must be true or false' }).default(false),
+		orderInRetries: z
+			.boolean({ message: 'Order In Retried Executions must be true or false' })
+			.default(false),
 		timeout: z.preprocess(
 			(value) => (value === undefined ? DEFAULT_TIMEOUT_MS : value),
 			wholeNumber(`Timeout must be a whole number of milliseconds`).pipe(
@@ -154,6 +159,8 @@ export interface ValidOrder {
 	body: OrderBody;
 	baseUrl: string;
 	dryRun: boolean;
+	/** Whether an execution started by n8n's Retry button may order. */
+	orderInRetries: boolean;
 	timeout: number;
 }
 
@@ -176,8 +183,8 @@ export function checkOrder(input: OrderInput): OrderCheck {
 			problem: { field, received: input[field], rule: issue.message },
 		};
 	}
-	const { quantity, productType, customer, baseUrl, dryRun, timeout } = parsed.data;
+	const { quantity, productType, customer, baseUrl, dryRun, orderInRetries, timeout } = parsed.data;
 	const body: OrderBody = { quantity, product_type: productType };
 	if (customer !== undefined) body.customer = customer;
-	return { ok: true, order: { body, baseUrl, dryRun, timeout } };
+	return { ok: true, order: { body, baseUrl, dryRun, orderInRetries, timeout } };
 }

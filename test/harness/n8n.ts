@@ -35,6 +35,8 @@ export interface RunOptions {
 	items?: IDataObject[];
 	settings?: NodeSettings;
 	executionId?: string;
+	/** How n8n started the execution: 'retry' is the executions list's Retry button. */
+	mode?: WorkflowExecuteMode;
 }
 
 let executions = 0;
@@ -149,8 +151,9 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
 			nodeExecutionStack: [{ node, data: { main: [items] }, source: null }],
 		},
 	});
-	const data = additionalData(options.credential, executionId, workflow, 'manual');
-	const run = await new WorkflowExecute(data, 'manual', runData).processRunExecutionData(workflow);
+	const mode = options.mode ?? 'manual';
+	const data = additionalData(options.credential, executionId, workflow, mode);
+	const run = await new WorkflowExecute(data, mode, runData).processRunExecutionData(workflow);
 	const mainOf = (name: string) => {
 		const runs = run.data.resultData.runData[name];
 		return runs?.[runs.length - 1]?.data?.main?.[0] ?? [];
