@@ -1,0 +1,22 @@
+'use strict';
+// Prints the stored executions of an n8n SQLite database as JSON, with the columns the
+// queue suite reads (e2e/lib/dump-executions.js leaves out retryOf and the timestamps).
+// Runs under n8n's Node 24 with n8n's own sqlite3 build.
+const [sqlitePath, dbPath] = process.argv.slice(2);
+const sqlite3 = require(sqlitePath);
+
+const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY);
+db.all(
+	`SELECT e.id, e.workflowId, e.mode, e.status, e.finished, e.retryOf, e.retrySuccessId,
+	        e.startedAt, e.stoppedAt, d.data
+	   FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id
+	  ORDER BY e.id`,
+	(error, rows) => {
+		db.close();
+		if (error) {
+			console.error(error.message);
+			process.exit(1);
+		}
+		process.stdout.write(JSON.stringify(rows));
+	},
+);
