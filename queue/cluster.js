@@ -122,7 +122,7 @@ async function storedExecutions(folder, postgres) {
 		const { stdout } = await runOrThrow(
 			n8n.nodeBin,
 			[
-				path.join(__dirname, 'dump-executions.js'),
+				path.join(__dirname, '..', 'e2e', 'lib', 'dump-executions.js'),
 				path.join(n8n.dir, 'node_modules', 'sqlite3'),
 				path.join(folder.path, '.n8n', 'database.sqlite'),
 			],

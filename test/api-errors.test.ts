@@ -1,23 +1,15 @@
 import type { NodeApiError } from 'n8n-workflow';
 
 import { expectNoSecret, sandboxCredential } from './harness/helpers';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { useSandbox } from './harness/sandbox';
 import { runWorkflow, type WorkflowRun } from './harness/n8n';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 // Said of the item itself, and, when the whole run stops, of the run.
 const NOTHING_ORDERED = 'StatProxies did not create this order.';
-const SAFE_TO_RUN_AGAIN = 'Nothing was ordered in this run, so it is safe to fix this and run again.';
+const SAFE_TO_RUN_AGAIN =
+	'Nothing was ordered in this run, so it is safe to fix this and run again.';
 
 function expectApiError(
 	result: WorkflowRun,

@@ -4,18 +4,9 @@ import { credentialType, TestCredentialsHelper } from './harness/credentialsHelp
 import { sandboxCredential } from './harness/helpers';
 import { NODE_NAME, testCredential } from './harness/n8n';
 import { nodeTypes, ORDER_PROXIES_TYPE } from './harness/nodeTypes';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { useSandbox } from './harness/sandbox';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 const node: INode = {
 	id: 'order-proxies',

@@ -1,17 +1,8 @@
 import { expectNoSecret, sandboxCredential } from './harness/helpers';
 import { runWorkflow } from './harness/n8n';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { useSandbox } from './harness/sandbox';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 const DRY_RUN = { options: { dryRun: true } };
 

@@ -1,17 +1,8 @@
 import { customerItems, CUSTOMERS, ORDER_PER_CUSTOMER, sandboxCredential } from './harness/helpers';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { useSandbox } from './harness/sandbox';
 import { runWorkflow } from './harness/n8n';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 describe('Order Proxies places one paid order per input item', () => {
 	test('outputs order_id, subscription_id, proxy_username, quantity, product_type and customer for every item, paired with it', async () => {

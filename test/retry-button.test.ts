@@ -7,19 +7,10 @@ import {
 	ORDER_PER_CUSTOMER,
 	sandboxCredential,
 } from './harness/helpers';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { useSandbox } from './harness/sandbox';
 import { runWorkflow } from './harness/n8n';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 const NOT_ORDERED = "Not ordered: this execution is a retry of a failed one (n8n's Retry button)";
 

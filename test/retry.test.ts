@@ -15,19 +15,10 @@ import {
 	sentCustomers,
 	timesIn,
 } from './harness/helpers';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { useSandbox } from './harness/sandbox';
 import { runWorkflow, type WorkflowRun } from './harness/n8n';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 const ITEMS = 5;
 const FIVE = CUSTOMERS.slice(0, ITEMS);

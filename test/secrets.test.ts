@@ -13,18 +13,9 @@ import {
 	testCredential,
 	type StatProxiesCredential,
 } from './harness/n8n';
-import { startSandbox, type Sandbox } from './harness/sandbox';
+import { startSandbox, useSandbox } from './harness/sandbox';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 const ORDER: INodeParameters = { quantity: 1, productType: 'captcha' };
 

@@ -11,19 +11,10 @@ import {
 	sandboxCredential,
 	sentCustomers,
 } from './harness/helpers';
-import { SANDBOX_PRODUCT_TYPES, startSandbox, type Sandbox } from './harness/sandbox';
+import { SANDBOX_PRODUCT_TYPES, useSandbox } from './harness/sandbox';
 import { runWorkflow, type StatProxiesCredential } from './harness/n8n';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => {
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-});
+const sandbox = useSandbox();
 
 /** The rules as the README states them, word for word as the node reports them. */
 const RULE = {

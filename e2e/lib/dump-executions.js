@@ -6,8 +6,8 @@ const sqlite3 = require(sqlitePath);
 
 const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY);
 db.all(
-	`SELECT e.id, e.workflowId, e.mode, e.status, e.finished, e.storedAt,
-	        d.workflowData, d.data
+	`SELECT e.id, e.workflowId, e.mode, e.status, e.finished, e.storedAt, e.retryOf,
+	        e.retrySuccessId, e.startedAt, e.stoppedAt, d.workflowData, d.data
 	   FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id
 	  ORDER BY e.id`,
 	(error, rows) => {

@@ -44,3 +44,22 @@ export async function startSandbox(): Promise<Sandbox> {
 
 /** The product types the sandbox sells. */
 export const SANDBOX_PRODUCT_TYPES: readonly string[] = untyped.PRODUCT_TYPES;
+
+/**
+ * One sandbox for a test file: started before its tests, emptied before each test, closed
+ * after them all. Returns the sandbox at once; it is usable from `beforeAll` on.
+ */
+export function useSandbox(): Sandbox {
+	const sandbox = {} as Sandbox;
+	beforeAll(async () => {
+		// The sandbox's getters and methods close over its own state, so they can be copied.
+		Object.defineProperties(sandbox, Object.getOwnPropertyDescriptors(await startSandbox()));
+	});
+	afterAll(async () => {
+		await sandbox.close();
+	});
+	beforeEach(() => {
+		sandbox.reset();
+	});
+	return sandbox;
+}
