@@ -1,6 +1,7 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INode,
@@ -43,6 +44,15 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	const continueOnFail = this.continueOnFail();
 	const credentials = await this.getCredentials<StatProxiesCredentials>('statProxiesApi');
 	const hideKey = keyRedactor(credentials.apiKey);
+	// Every request of the run is signed with this credential, whose base URL is the one
+	// checked below. Without it n8n would read and decrypt the credential again for every
+	// request (measured in n8n 2.41: about 1.5 ms per item).
+	const credential: ICredentialsDecrypted = {
+		id: node.credentials?.statProxiesApi?.id ?? '',
+		name: node.credentials?.statProxiesApi?.name ?? '',
+		type: 'statProxiesApi',
+		data: { ...credentials },
+	};
 	// Retry On Fail runs the node again under the same execution, node and run index.
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
 	const memory = runMemory(this.getExecutionId(), node.name, runIndex);
@@ -102,7 +112,7 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		const fingerprint = JSON.stringify(request);
 		const remembered = memory.recall(itemIndex, fingerprint);
-		const outcome = remembered ?? (await placeOrder(ctx, order));
+		const outcome = remembered ?? (await placeOrder(ctx, order, credential));
 		memory.remember(itemIndex, fingerprint, outcome);
 		if (outcome.kind === 'placed') {
 			return {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { ValidOrder } from './order.schema';
 
@@ -36,9 +36,10 @@ export function orderRequest(order: ValidOrder) {
 	};
 }
 
-export async function placeOrder(ctx: IExecuteFunctions, order: ValidOrder): Promise<Outcome> {
+/** The options handed to n8n's HTTP helper for one order (the benchmarks send the same). */
+export function httpOptions(order: ValidOrder): IHttpRequestOptions {
 	const request = orderRequest(order);
-	const options: IHttpRequestOptions = {
+	return {
 		...request,
 		// Sent as text and read back as text: the body is parsed here, so that a malformed
 		// answer is classified instead of thrown somewhere inside the HTTP stack.
@@ -52,9 +53,24 @@ export async function placeOrder(ctx: IExecuteFunctions, order: ValidOrder): Pro
 		sendCredentialsOnCrossOriginRedirect: false,
 		timeout: order.timeout,
 	};
+}
+
+export async function placeOrder(
+	ctx: IExecuteFunctions,
+	order: ValidOrder,
+	credential: ICredentialsDecrypted,
+): Promise<Outcome> {
+	const options = httpOptions(order);
 	let response: { statusCode: number; body: unknown };
 	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'statProxiesApi', options);
+		response = await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			'statProxiesApi',
+			options,
+			{
+				credentialsDecrypted: credential,
+			},
+		);
 	} catch (error) {
 		return classifyError(error);
 	}
