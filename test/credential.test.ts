@@ -1,8 +1,8 @@
 import { Workflow, type IHttpRequestOptions, type INode, type INodeTypes } from 'n8n-workflow';
 
-import { credentialType, TestCredentialsHelper } from './harness/credentialsHelper';
+import { HostCredentialsHelper } from './harness/host';
 import { sandboxCredential } from './harness/helpers';
-import { NODE_NAME, testCredential } from './harness/n8n';
+import { credentialType, NODE_NAME, testCredential } from './harness/n8n';
 import { nodeTypes, ORDER_PROXIES_TYPE } from './harness/nodeTypes';
 import { useSandbox } from './harness/sandbox';
 
@@ -25,7 +25,7 @@ const workflow = new Workflow({
 
 /** The headers n8n adds to a request made with this credential (its `authenticate` block). */
 async function authenticatedHeaders(apiKey: string, baseUrl: string) {
-	const helper = new TestCredentialsHelper(new Map());
+	const helper = new HostCredentialsHelper(new Map(), credentialType);
 	const request: IHttpRequestOptions = { url: '/api/v2/order/newscale', headers: {} };
 	const signed = await helper.authenticate(
 		{ apiKey, baseUrl },

@@ -1,16 +1,12 @@
 'use strict';
 // The smallest host that runs the BUILT node inside n8n-core's real ExecuteContext: the same
 // object n8n hands to every node, with n8n-core's own request helpers (axios, agents,
-// authentication). A JS twin of test/harness/n8n.ts (which is TypeScript, run by ts-jest):
-// the benchmark loads dist/ exactly as n8n does, without a compile step in between.
+// authentication), and the same host as the jest suites (test/harness/host.js). It loads
+// dist/ exactly as n8n does, without a compile step in between.
 const path = require('node:path');
-const { ExecuteContext, ExecutionLifecycleHooks } = require('n8n-core');
-const {
-	createRunExecutionData,
-	ICredentialsHelper,
-	isExpression,
-	Workflow,
-} = require('n8n-workflow');
+const { ExecuteContext } = require('n8n-core');
+const { createRunExecutionData, Workflow } = require('n8n-workflow');
+const host = require('../../test/harness/host');
 
 const REPO = path.join(__dirname, '..', '..');
 // The built package to measure: this repository's dist/ unless BENCH_PACKAGE_DIR names another
@@ -55,56 +51,6 @@ function loadPackage(dir = ROOT) {
 	return packages.get(dir);
 }
 
-/**
- * What n8n's CredentialsHelper (packages/cli) does: hand out the stored data; authenticate by
- * calling the credential's function, or by resolving each value of its generic block with the
- * workflow's expression engine.
- */
-class BenchCredentialsHelper extends ICredentialsHelper {
-	constructor(data, credentialType) {
-		super();
-		this.data = data;
-		this.credentialType = credentialType;
-	}
-	async getDecrypted() {
-		return { ...this.data };
-	}
-	async authenticate(credentials, typeName, requestOptions, workflow, node) {
-		const { authenticate } = this.credentialType;
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		const resolve = (value) =>
-			isExpression(value)
-				? String(
-						workflow.expression.getSimpleParameterValue(
-							node,
-							value,
-							'internal',
-							{ $credentials: credentials },
-							undefined,
-							'',
-						) ?? '',
-					)
-				: value;
-		for (const [target, entries] of Object.entries(authenticate.properties)) {
-			const bag = (requestOptions[target] ??= {});
-			for (const [key, value] of Object.entries(entries)) bag[resolve(key)] = resolve(value);
-		}
-		return requestOptions;
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	getParentTypes() {
-		return [];
-	}
-	isCredentialUsableByNode() {
-		return true;
-	}
-	getCredentialsProperties() {
-		return this.credentialType.properties;
-	}
-}
-
 let executions = 0;
 
 /**
@@ -130,28 +76,14 @@ function orderProxiesContext({ credential, parameters, items, packageDir = ROOT 
 		nodeTypes,
 	});
 	const executionId = `bench-${++executions}`;
-	const workflowData = {
-		id: workflow.id,
-		name: 'bench',
-		active: false,
-		nodes: [node],
-		connections: {},
-	};
-	const additionalData = {
-		credentialsHelper: new BenchCredentialsHelper({ ...credential }, credentialType),
-		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+	const additionalData = host.additionalData({
+		credential,
+		credentialId: CREDENTIAL.id,
+		credentialType,
 		executionId,
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		logAiEvent: () => {},
-		getRunExecutionData: async () => undefined,
-	};
+		workflow,
+		mode: 'manual',
+	});
 	const wrapped = items.map((json) => ({ json }));
 	const inputData = { main: [wrapped] };
 	const context = new ExecuteContext(

@@ -1,8 +1,7 @@
-import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	Workflow,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
@@ -14,10 +13,12 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { credentialType, TestCredentialsHelper } from './credentialsHelper';
+import { StatProxiesApi } from '../../credentials/StatProxiesApi.credentials';
+import * as host from './host';
 import { nodeTypes, ORDER_PROXIES_TYPE, SINK_TYPE } from './nodeTypes';
 
 export const NODE_NAME = 'Order Proxies';
+export const credentialType = new StatProxiesApi();
 const CREDENTIAL = { id: 'statproxies-test', name: 'StatProxies sandbox' };
 
 export interface StatProxiesCredential {
@@ -47,45 +48,14 @@ function additionalData(
 	workflow: Workflow,
 	mode: WorkflowExecuteMode,
 ): IWorkflowExecuteAdditionalData {
-	const store = new Map<string, ICredentialDataDecryptedObject>([
-		[CREDENTIAL.id, { ...credential }],
-	]);
-	const workflowData = {
-		id: workflow.id,
-		name: workflow.name ?? 'test',
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		nodes: Object.values(workflow.nodes),
-		connections: workflow.connectionsBySourceNode,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	};
-	const notUsed = async () => {
-		throw new Error('not used by these tests');
-	};
-	return {
-		credentialsHelper: new TestCredentialsHelper(store),
-		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
+	return host.additionalData({
+		credential,
+		credentialId: CREDENTIAL.id,
+		credentialType,
 		executionId,
-		executeWorkflow: notUsed,
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		startRunnerTask: notUsed,
-		logAiEvent: () => {},
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formBaseUrl: 'http://127.0.0.1:5678/formBaseUrl',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/formWaitingBaseUrl',
-		formTestBaseUrl: 'http://127.0.0.1:5678/formTestBaseUrl',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhookBaseUrl',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhookWaitingBaseUrl',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhookTestBaseUrl',
-		mcpBaseUrl: 'http://127.0.0.1:5678/mcpBaseUrl',
-		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcpTestBaseUrl',
-	} as unknown as IWorkflowExecuteAdditionalData;
+		workflow,
+		mode,
+	}) as unknown as IWorkflowExecuteAdditionalData;
 }
 
 function orderNode(parameters: INodeParameters, settings: NodeSettings = {}): INode {
