@@ -113,7 +113,7 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 		const fingerprint = JSON.stringify(request);
 		const remembered = memory.recall(itemIndex, fingerprint);
 		const outcome = remembered ?? (await placeOrder(ctx, order, credential));
-		memory.remember(itemIndex, fingerprint, outcome);
+		if (!remembered) memory.remember(itemIndex, fingerprint, outcome);
 		if (outcome.kind === 'placed') {
 			return {
 				json: {

@@ -17,8 +17,8 @@ interface RunEntry {
 	items: Map<number, { request: string; outcome: Outcome }>;
 }
 
-export const MAX_REMEMBERED_RUNS = 1_000;
-export const MAX_RUN_AGE_MS = 60 * 60 * 1_000;
+const MAX_REMEMBERED_RUNS = 1_000;
+const MAX_RUN_AGE_MS = 60 * 60 * 1_000;
 
 const runs = new Map<string, RunEntry>();
 
@@ -53,11 +53,10 @@ export function runMemory(
 	const key = JSON.stringify([executionId, nodeName, runIndex]);
 	const now = Date.now();
 	prune(now);
-	let run = runs.get(key);
-	if (run) runs.delete(key);
-	run = { touchedAt: now, items: run?.items ?? new Map() };
-	runs.set(key, run);
-	const entry = run;
+	// Re-inserted on every use, so that the Map's order stays oldest-first for prune().
+	const entry: RunEntry = { touchedAt: now, items: runs.get(key)?.items ?? new Map() };
+	runs.delete(key);
+	runs.set(key, entry);
 
 	return {
 		recall(itemIndex, request) {

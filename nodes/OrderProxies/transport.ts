@@ -110,7 +110,7 @@ const BAD_REQUEST_HELP: Record<string, string> = {
 		'Use lowercase letters a-z only in Customer, or leave it empty.',
 };
 
-export function classifyResponse(status: number, rawBody: unknown): Outcome {
+function classifyResponse(status: number, rawBody: unknown): Outcome {
 	const body = parseJson(rawBody);
 	const httpCode = String(status);
 
@@ -221,7 +221,7 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-export function classifyError(error: unknown): Failure {
+function classifyError(error: unknown): Failure {
 	const code = errorCode(error);
 	if (code && NOT_SENT_CODES.has(code)) {
 		return {
