@@ -79,7 +79,7 @@ describe('Dry Run shows the request each item would send, and buys nothing', () 
 		});
 
 		expect(result.error?.message).toBe(
-			'Quantity 500 is above the Max Quantity of 100; raise Options > Max Quantity if you really mean to order this many (received 500) [item 0]',
+			'Quantity 500 is above the limit of 100 proxies per order set on this node [item 0]',
 		);
 		expect(sandbox.requests).toEqual([]);
 	});
@@ -90,7 +90,7 @@ describe('Dry Run shows the request each item would send, and buys nothing', () 
 			parameters: { quantity: 1, productType: 'captcha', ...DRY_RUN },
 		});
 
-		expect(result.error?.message).toMatch(/^Base URL must use https:\/\//);
+		expect(result.error?.message).toMatch(/^The credential's Base URL must use https:\/\//);
 		expect(result.output).toEqual([]);
 	});
 

@@ -24,6 +24,12 @@ const SAFE_TO_RUN_AGAIN =
 	'Nothing was ordered in this run, so it is safe to fix this and run again.';
 const CHECK_DASHBOARD =
 	'Check the orders in your StatProxies dashboard before running this again: running it again could buy a second time.';
+// An unknown outcome says so in the message itself: agents, alerts and {{ $json.error }} see
+// only the message.
+const MAY_EXIST =
+	'the order may have been placed; check the StatProxies dashboard before ordering again';
+const said = (message: string, outcome: string) =>
+	outcome === 'unknown' ? `${message}: ${MAY_EXIST}` : message;
 
 interface FaultCase {
 	fault: string;
@@ -209,7 +215,8 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 			// The message last: the node's own words, naming StatProxies and the item. An unknown
 			// outcome must never invite an immediate retry, which could buy a second time.
 			if (outcome === 'unknown') expect(error?.message).not.toMatch(/retry/i);
-			expect(error?.message).toBe(`${message} [item 0]`);
+			expect(error?.message).toBe(`${said(message, outcome)} [item 0]`);
+			if (outcome === 'refused') expect(error?.message).not.toContain('may have been placed');
 		},
 	);
 
@@ -232,7 +239,7 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 				{ item: 2 },
 			]);
 			expect(result.output[1].json).toEqual({
-				error: `${message} [item 1]`,
+				error: `${said(message, outcome)} [item 1]`,
 				details: {
 					outcome,
 					description: expect.stringContaining(todo),
@@ -372,6 +379,8 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 
 		expect(sandbox.requests).toEqual([]);
 		expectNoSecret(result, sandbox.keys.full);
-		expect(['invalid', 'not_sent']).toContain(details(result.output[0]).outcome);
+		expect(details(result.output[0])).toMatchObject({ outcome: 'invalid', field: 'baseUrl' });
+		expect(result.output[0].json.error).toMatch(/^The credential's Base URL is not a valid URL/);
+		expect(JSON.stringify(result.output)).not.toContain('may have been placed');
 	});
 });

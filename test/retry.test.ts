@@ -101,7 +101,7 @@ describe('Retry On Fail (5 tries) never buys an item twice', () => {
 		expect(result.run.status).toBe('error');
 		expect(result.error?.context?.itemIndex).toBe(2);
 		expect(result.error?.message).toBe(
-			'StatProxies did not answer within the timeout while placing the order [item 2]',
+			'StatProxies did not answer within the timeout while placing the order: the order may have been placed; check the StatProxies dashboard before ordering again [item 2]',
 		);
 		expect(result.error?.description).toContain(NOT_SENT_AGAIN);
 		expect(sentCustomers(sandbox)).toEqual(['itema', 'itemb', 'itemc']);

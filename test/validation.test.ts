@@ -20,26 +20,27 @@ const sandbox = useSandbox();
 const RULE = {
 	quantity: 'Quantity must be a whole number greater than 0',
 	cap: (quantity: number, max: number) =>
-		`Quantity ${quantity} is above the Max Quantity of ${max}; raise Options > Max Quantity if you really mean to order this many`,
+		`Quantity ${quantity} is above the limit of ${max} proxies per order set on this node`,
 	maxQuantity: 'Max Quantity must be a whole number of at least 1',
-	productTypeText: 'Product Type must be text',
+	productTypeText: 'Product Type must be text such as "captcha", "x1" or "level3"',
 	productTypeEmpty: 'Product Type must not be empty',
 	customerText: 'Customer must be text',
 	customerLong: 'Customer must be at most 50 characters long',
 	customerLetters:
-		'Customer must contain only lowercase letters a-z (no digits, spaces, capitals or accents)',
+		'Customer must contain only lowercase letters a-z, no digits, spaces, capitals or accents',
 	timeoutWhole: 'Timeout must be a whole number of milliseconds',
 	timeoutMin:
 		'Timeout must be at least 1000 ms: a shorter one would report orders as unknown that StatProxies is still placing',
 	timeoutMax: 'Timeout must be at most 300000 ms',
 	dryRun: 'Dry Run must be true or false',
-	baseUrlSet: 'Base URL must be set',
-	baseUrlFull: 'Base URL must be a full URL starting with https://',
+	baseUrlSet: "The credential's Base URL must be a full URL starting with https://",
+	baseUrlFull: "The credential's Base URL must be a full URL starting with https://",
 	baseUrlUserInfo:
-		'Base URL must not contain a user name or password: the API key is the only credential StatProxies needs',
-	baseUrlInvalid: 'Base URL is not a valid URL (check the host name, and the port: 1 to 65535)',
+		"The credential's Base URL must not contain a user name or password: the API key is the only credential StatProxies needs",
+	baseUrlInvalid:
+		"The credential's Base URL is not a valid URL: check the host name, and the port (1 to 65535)",
 	baseUrlHttps:
-		'Base URL must use https:// so that the API key is never sent unencrypted (plain http is only allowed to localhost, 127.x.x.x or [::1])',
+		"The credential's Base URL must use https:// so that the API key is never sent unencrypted (plain http is only allowed to localhost, 127.x.x.x or [::1])",
 };
 
 type Field = 'quantity' | 'productType' | 'customer' | 'maxQuantity' | 'timeout' | 'dryRun';
@@ -47,12 +48,12 @@ type Field = 'quantity' | 'productType' | 'customer' | 'maxQuantity' | 'timeout'
 /** What the description tells the user to do, per field. */
 const FIX: Record<Field | 'baseUrl', string> = {
 	quantity: 'Set Quantity to a whole number',
-	productType: 'Pick a product type from the list',
-	customer: 'Use lowercase letters a-z only, 1 to 50 of them',
-	maxQuantity: 'Set Max Quantity to the largest quantity',
-	timeout: 'Set Timeout in milliseconds between 1000 and 300000',
-	dryRun: 'Dry Run must be true or false.',
-	baseUrl: 'set Base URL to https://dashboard.statproxies.com',
+	productType: 'Set Product Type to one of captcha, x1 or level3',
+	customer: 'Customer',
+	maxQuantity: 'Set Options > Max Quantity to the largest quantity',
+	timeout: 'Set Options > Timeout (ms)',
+	dryRun: 'Turn Options > Dry Run on or off',
+	baseUrl: 'Open the StatProxies API credential',
 };
 
 /** A valid value per field, for the items before the bad one. */
@@ -319,8 +320,15 @@ describe('Bad input is refused before anything is sent', () => {
 			const error = result.error as NodeOperationError | undefined;
 			expect(result.run.status).toBe('error');
 			expect(error?.name).toBe('NodeOperationError');
-			expect(error?.message).toBe(`${row.rule} (received ${row.received}) [item ${at}]`);
-			expect(error?.description).toContain(FIX[row.field]);
+			// The cap's message names the value itself and has a fix of its own; every other rule
+			// echoes what it received.
+			const overCap = row.rule.includes('above the limit');
+			const said = overCap ? row.rule : `${row.rule} (received ${row.received})`;
+			expect(error?.message).toBe(`${said} [item ${at}]`);
+			expect(error?.description).toContain(
+				overCap ? 'Lower Quantity, or raise Options > Max Quantity' : FIX[row.field],
+			);
+			if (overCap) expect(error?.description).not.toContain(FIX.quantity);
 			expect(error?.description).toContain('Nothing was sent to StatProxies.');
 			expect(error?.context?.itemIndex).toBe(at);
 			expect(result.output).toEqual([]);
@@ -343,10 +351,11 @@ describe('Bad input is refused before anything is sent', () => {
 
 			const error = result.error as NodeOperationError | undefined;
 			expect(error?.name).toBe('NodeOperationError');
-			expect(error?.message).toBe(`${row.rule} (received ${row.received}) [item 0]`);
+			// A credential problem is the run's, not an item's: one error, no item named.
+			expect(error?.message).toBe(`${row.rule} (received ${row.received})`);
 			expect(error?.description).toContain(FIX.baseUrl);
 			expect(error?.description).toContain('Nothing was sent to StatProxies.');
-			expect(error?.context?.itemIndex).toBe(0);
+			expect(error?.context?.itemIndex).toBeUndefined();
 			expect(sandbox.requests).toEqual([]);
 		},
 	);
@@ -371,7 +380,7 @@ describe('Bad input is refused before anything is sent', () => {
 			});
 
 			expect(result.error?.message).toBe(
-				`${RULE.baseUrlHttps} (received ${JSON.stringify(baseUrl)}) [item 0]`,
+				`${RULE.baseUrlHttps} (received ${JSON.stringify(baseUrl)})`,
 			);
 			expect(sandbox.requests).toEqual([]);
 		},

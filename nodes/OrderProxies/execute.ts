@@ -9,30 +9,31 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { checkOrder, FIELD_FIXES, type OrderField, type ValidOrder } from './order.schema';
-import { runMemory } from './retryMemory';
-import { orderRequest, placeOrder, type Failure } from './transport';
+import { nodeMemory, type NodeMemory } from './executionMemory';
+import { FOR_THE_MODEL, guard, runSoFar, type Failure } from './messages';
+import { checkBaseUrl, checkOrder, type OrderBody, type ValidOrder } from './order.schema';
+import { orderKeys } from './orderKey';
+import { orderRequest, placeOrder } from './transport';
 
 interface StatProxiesCredentials {
 	apiKey: string;
 	baseUrl: string;
 }
 
-type ItemFailure = (Failure | { kind: 'invalid'; message: string; description: string }) & {
-	field?: OrderField;
-	httpCode?: string;
-};
+/** What happens to an item: decided for all items before the first order is sent. */
+type Plan =
+	| { kind: 'send'; order: ValidOrder }
+	| { kind: 'preview'; order: ValidOrder }
+	| { kind: 'replay'; order: ValidOrder }
+	| Refusal;
 
-type Fate = { json: IDataObject } | { failure: ItemFailure };
+/** An item that ends without an order: refused by a rule or guard, or by n8n itself. */
+type Refusal = { kind: 'failed'; failure: Failure } | { kind: 'thrown'; error: Error };
 
-/** An item refused by the order rules, or by n8n itself (an expression that fails). */
-type Refused = { failure: ItemFailure } | { thrown: Error };
-
-/** An item after validation. */
-type Checked = { order: ValidOrder } | Refused;
+type Fate = { kind: 'done'; json: IDataObject } | Refusal;
 
 /**
- * Every item is validated before the first order is sent: without "Continue On Fail" an
+ * Every item is checked before the first order is sent: without "Continue On Fail" an
  * invalid item 2 must stop the node before items 0 and 1 are bought, or fixing item 2 and
  * running again would buy them twice. Then one loop decides each item's fate, ordering one
  * after another in item order: every input item yields exactly one output item (or the node
@@ -42,11 +43,32 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	const items = this.getInputData();
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
+	// As an AI agent's tool the model reads only the message: it also says what to do next.
+	const asTool = node.type.endsWith('Tool');
 	const credentials = await this.getCredentials<StatProxiesCredentials>('statProxiesApi');
 	const hideKey = keyRedactor(credentials.apiKey);
-	// Every request of the run is signed with this credential, whose base URL is the one
-	// checked below. Without it n8n would read and decrypt the credential again for every
-	// request (measured in n8n 2.41: about 1.5 ms per item).
+	const checkedUrl = checkBaseUrl(credentials.baseUrl);
+	if (!checkedUrl.ok) {
+		// Every item shares the credential: one error for the run, named once. With Continue On
+		// Fail each item still gets its error item: n8n would pass a thrown run's input through
+		// to the success output, as if it had been ordered.
+		const message = hideKey(checkedUrl.problem.message);
+		const description = `${checkedUrl.problem.description} Nothing was sent to StatProxies.`;
+		if (!continueOnFail) throw new NodeOperationError(node, message, { description });
+		return [
+			items.map((_, item) => ({
+				json: {
+					error: message,
+					details: { outcome: 'invalid', field: 'baseUrl', description, item },
+				},
+				pairedItem: { item },
+			})),
+		];
+	}
+	const baseUrl = checkedUrl.value;
+	// Every request of the run is signed with this credential, whose base URL was just
+	// checked. Without it n8n would read and decrypt the credential again for every request
+	// (measured in n8n 2.41: about 1.5 ms per item).
 	const credential: ICredentialsDecrypted = {
 		id: node.credentials?.statProxiesApi?.id ?? '',
 		name: node.credentials?.statProxiesApi?.name ?? '',
@@ -55,177 +77,243 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	};
 	// Retry On Fail runs the node again under the same execution, node and run index.
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
-	const memory = runMemory(this.getExecutionId(), node.name, runIndex);
+	const memory = nodeMemory(this, node.name);
+	const keys = orderKeys(this);
+	const retried = retriedBy(this);
 
-	// n8n's Retry button starts a new execution of a failed one: no memory knows what the
-	// failed execution bought, and it runs this node again with all its items.
-	const isRetry = this.getMode() === 'retry';
-	const checked = items.map((_, itemIndex) =>
-		checkItem(this, itemIndex, credentials.baseUrl, isRetry),
-	);
-	if (!continueOnFail) {
-		for (const [itemIndex, item] of checked.entries()) {
-			if (!('order' in item)) throw refusal(node, item, itemIndex, hideKey);
+	const plans = items.map((_, itemIndex) => planItem(this, itemIndex, retried));
+	const reserved = applyExecutionGuards(plans, memory, runIndex);
+
+	/** The error that stops the node: n8n drops its output, so it names what was bought. */
+	const stopped = (fate: Refusal, itemIndex: number) => {
+		const error = nodeError(node, fate, itemIndex, hideKey, asTool);
+		const placed = items.flatMap((_, item) => {
+			const outcome = memory.recall(runIndex, item)?.outcome;
+			return outcome?.kind === 'placed' ? [{ item, orderId: outcome.orderId }] : [];
+		});
+		const unknown = fate.kind === 'failed' && fate.failure.kind === 'unknown';
+		error.description = `${error.description ?? ''} ${runSoFar(placed, unknown)}`.trim();
+		return error;
+	};
+
+	const decide = async (plan: Plan, itemIndex: number): Promise<Fate> => {
+		if (plan.kind === 'failed' || plan.kind === 'thrown') return plan;
+		const { order } = plan;
+		const asked = JSON.stringify(order.body);
+		if (plan.kind === 'preview') {
+			const request = orderRequest(order, baseUrl);
+			const shown = { ...request, url: hideKey(request.url) };
+			return { kind: 'done', json: { dry_run: true, request: shown, ...order.body } };
 		}
-	}
+		if (plan.kind === 'replay') {
+			const earlier = memory.recall(runIndex, itemIndex);
+			if (earlier?.outcome.kind === 'placed') {
+				const was = JSON.parse(earlier.order) as OrderBody;
+				const json = placedItem(earlier.outcome, was);
+				if (earlier.order !== asked) json.note = guard.parametersChanged(was, order.body);
+				return { kind: 'done', json };
+			}
+			return { kind: 'failed', failure: guard.earlierTryUnknown(earlier?.outcome as Failure) };
+		}
+		const key = order.orderKey;
+		if (key !== undefined) {
+			const claim = await keys.claim(key);
+			if (claim !== 'claimed') {
+				memory.release(order.body.quantity);
+				return { kind: 'failed', failure: claim };
+			}
+		}
+		const outcome = await placeOrder(this, order, baseUrl, credential);
+		memory.remember(runIndex, itemIndex, asked, outcome);
+		if (outcome.kind === 'placed') return { kind: 'done', json: placedItem(outcome, order.body) };
+		if (outcome.kind !== 'unknown') {
+			// Nothing was bought: the budget and the key are free for a corrected order.
+			memory.release(order.body.quantity);
+			if (key !== undefined) await keys.release(key);
+		}
+		return { kind: 'failed', failure: outcome };
+	};
 
 	const output: INodeExecutionData[] = [];
 	let failed = false;
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const item = checked[itemIndex];
-		const fate: Fate | Refused =
-			'order' in item ? await orderOne(this, item.order, itemIndex) : item;
-		if ('json' in fate) {
-			output.push({ json: fate.json, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		failed = true;
-		const error = refusal(node, fate, itemIndex, hideKey);
+	try {
 		if (!continueOnFail) {
-			// n8n drops the output of a node that stops: the error is all the user sees of the
-			// orders this run already placed, so it must name them.
-			const unknown = 'failure' in fate && fate.failure.kind === 'unknown';
-			error.description = `${error.description ?? ''} ${runSoFar(output, unknown)}`.trim();
-			throw error;
+			const first = plans.findIndex((plan) => plan.kind === 'failed' || plan.kind === 'thrown');
+			if (first !== -1) throw stopped(plans[first] as Refusal, first);
 		}
-		output.push({ json: errorItem(error, fate, itemIndex), pairedItem: { item: itemIndex } });
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const fate = await decide(plans[itemIndex], itemIndex);
+			reserved.delete(itemIndex);
+			if (fate.kind === 'done') {
+				output.push({ json: fate.json, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			failed = true;
+			if (!continueOnFail) throw stopped(fate, itemIndex);
+			const error = nodeError(node, fate, itemIndex, hideKey, asTool);
+			output.push({ json: errorItem(error, fate, itemIndex), pairedItem: { item: itemIndex } });
+		}
+	} finally {
+		// Items that were never sent give their share of the budget back.
+		for (const quantity of reserved.values()) memory.release(quantity);
 	}
 
-	// n8n retries only a run that failed: a clean run's memory is of no further use.
-	if (!failed) memory.forget();
+	// n8n retries only a run that failed: a clean run's item memory is of no further use.
+	if (!failed) memory.forgetRun(runIndex);
 	return [output];
-
-	async function orderOne(
-		ctx: IExecuteFunctions,
-		order: ValidOrder,
-		itemIndex: number,
-	): Promise<Fate> {
-		const request = orderRequest(order);
-		if (order.dryRun) {
-			return {
-				json: {
-					dry_run: true,
-					request: { ...request, url: hideKey(request.url) },
-					...request.body,
-				},
-			};
-		}
-		const fingerprint = JSON.stringify(request);
-		const remembered = memory.recall(itemIndex, fingerprint);
-		const outcome = remembered ?? (await placeOrder(ctx, order, credential));
-		if (!remembered) memory.remember(itemIndex, fingerprint, outcome);
-		if (outcome.kind === 'placed') {
-			return {
-				json: {
-					order_id: outcome.orderId,
-					subscription_id: outcome.subscriptionId,
-					// StatProxies uses the order id as the proxy username.
-					proxy_username: outcome.orderId,
-					...order.body,
-				},
-			};
-		}
-		if (remembered) {
-			return {
-				failure: {
-					...outcome,
-					description: `An earlier try of this run already sent this order and could not tell whether it was placed, so it was not sent again. ${outcome.description}`,
-				},
-			};
-		}
-		return { failure: outcome };
-	}
 }
 
-function checkItem(
+function placedItem(
+	outcome: { orderId: string; subscriptionId: string },
+	body: OrderBody,
+): IDataObject {
+	// StatProxies uses the order id as the proxy username.
+	return {
+		order_id: outcome.orderId,
+		subscription_id: outcome.subscriptionId,
+		proxy_username: outcome.orderId,
+		...body,
+	};
+}
+
+/**
+ * n8n's Retry button starts a new execution of a failed one, in mode "retry": no memory
+ * knows what the failed execution bought. A sub-workflow that such an execution starts runs
+ * in mode "integrated"; n8n 2.x hands it the root execution's mode in its additional data,
+ * which is not part of the nodes' API but the only place that says so.
+ */
+function retriedBy(ctx: IExecuteFunctions): 'execution' | 'parent' | undefined {
+	if (ctx.getMode() === 'retry') return 'execution';
+	const root = (ctx as { additionalData?: { rootExecutionMode?: unknown } }).additionalData;
+	return root?.rootExecutionMode === 'retry' ? 'parent' : undefined;
+}
+
+function planItem(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	baseUrl: string,
-	isRetry: boolean,
-): Checked {
+	retried: 'execution' | 'parent' | undefined,
+): Plan {
 	let check;
 	try {
-		check = checkOrder(readParameters(ctx, itemIndex, baseUrl));
+		check = checkOrder(readParameters(ctx, itemIndex));
 	} catch (error) {
 		// n8n's own refusals, such as an expression that does not evaluate.
-		return { thrown: error };
+		return { kind: 'thrown', error: error as Error };
 	}
 	if (!check.ok) {
-		return { failure: invalid(check.problem.field, check.problem.rule, check.problem.received) };
+		const { field, message, description } = check.problem;
+		return {
+			kind: 'failed',
+			failure: {
+				kind: 'invalid',
+				field,
+				message,
+				description: `${description} Nothing was sent to StatProxies.`,
+			},
+		};
 	}
-	if (isRetry && !check.order.dryRun && !check.order.orderInRetries) {
-		return { failure: RETRY_REFUSAL };
+	const order = check.value;
+	if (order.dryRun) return { kind: 'preview', order };
+	if (retried && !order.orderInRetries) {
+		return {
+			kind: 'failed',
+			failure: { ...guard.retriedExecution(retried === 'parent'), field: 'orderInRetries' },
+		};
 	}
-	return { order: check.order };
+	return { kind: 'send', order };
 }
 
-const RETRY_REFUSAL: ItemFailure = {
-	kind: 'not_sent',
-	field: 'orderInRetries',
-	message: "Not ordered: this execution is a retry of a failed one (n8n's Retry button)",
-	description:
-		"The node cannot see what the failed execution already bought, so ordering again could buy those items twice. Read the failed execution's error (it lists the orders it placed) and check your StatProxies dashboard. Then run the workflow from its trigger with only the items still needed, or turn on Options > Order In Retried Executions. Nothing was sent to StatProxies.",
-};
+/**
+ * The guards that look beyond one item, applied in item order before anything is sent:
+ * Retry On Fail replays, no repeat of an order that ended unknown in another run, one use
+ * of an order key per run, and the execution's budget. Returns the quantity each item to
+ * send has reserved, which it gives back if it buys nothing.
+ */
+function applyExecutionGuards(plans: Plan[], memory: NodeMemory, runIndex: number) {
+	const reserved = new Map<number, number>();
+	const keysInRun = new Set<string>();
+	for (const [itemIndex, plan] of plans.entries()) {
+		if (plan.kind !== 'send') continue;
+		const { order } = plan;
+		// An item an earlier try placed or left unknown is never sent again, whatever its
+		// parameters evaluate to now: only refused and unsent items are sent again.
+		if (memory.recall(runIndex, itemIndex)) {
+			plans[itemIndex] = { kind: 'replay', order };
+			continue;
+		}
+		const fail = (failure: Failure) => (plans[itemIndex] = { kind: 'failed', failure });
+		if (memory.unknownElsewhere(JSON.stringify(order.body), runIndex)) {
+			fail(guard.repeatAfterUnknown());
+			continue;
+		}
+		if (order.orderKey !== undefined) {
+			if (keysInRun.has(order.orderKey)) {
+				fail({ ...guard.duplicateKey(order.orderKey, true), field: 'orderKey' });
+				continue;
+			}
+			keysInRun.add(order.orderKey);
+		}
+		const { quantity } = order.body;
+		const budget = order.maxProxiesPerExecution;
+		if (memory.spent() + quantity > budget) {
+			const left = Math.max(0, budget - memory.spent());
+			fail({ ...guard.overBudget(quantity, left, budget), field: 'maxProxiesPerExecution' });
+			continue;
+		}
+		// Reserved at once, with no await in between: two tool calls running side by side
+		// cannot both spend the same remainder.
+		memory.reserve(quantity);
+		reserved.set(itemIndex, quantity);
+	}
+	return reserved;
+}
 
-function readParameters(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string) {
+function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		quantity: ctx.getNodeParameter('quantity', itemIndex),
 		productType: ctx.getNodeParameter('productType', itemIndex),
 		customer: ctx.getNodeParameter('additionalFields.customer', itemIndex, ''),
 		maxQuantity: options.maxQuantity,
+		maxProxiesPerExecution: options.maxProxiesPerExecution,
 		dryRun: options.dryRun,
 		orderInRetries: options.orderInRetries,
 		timeout: options.timeout,
-		baseUrl,
+		orderKey: options.orderKey,
 	};
 }
 
-function invalid(field: OrderField, rule: string, received: unknown): ItemFailure {
-	return {
-		kind: 'invalid',
-		field,
-		message: `${rule} (received ${describeValue(received)})`,
-		description: `${FIELD_FIXES[field]} Nothing was sent to StatProxies.`,
-	};
-}
-
-function describeValue(value: unknown): string {
-	if (value === undefined) return 'no value';
-	if (typeof value === 'number') return String(value);
-	// A URL may carry a user:password part: never echo it.
-	const text = (JSON.stringify(value) ?? String(value)).replace(/\/\/[^/@\s]*@/g, '//***@');
-	return text.length > 80 ? `${text.slice(0, 80)}...` : text;
-}
-
-/** The n8n error for a failed item: what the user sees when the node stops on it. */
-function refusal(
+/** The n8n error for an item that ends without an order. */
+function nodeError(
 	node: INode,
-	fate: Refused,
+	fate: Refusal,
 	itemIndex: number,
 	hideKey: (text: string) => string,
+	asTool: boolean,
 ): NodeOperationError | NodeApiError {
-	if ('thrown' in fate) {
-		const thrown = fate.thrown as Error & { description?: string | null };
+	const advice = (kind: keyof typeof FOR_THE_MODEL) => (asTool ? ` ${FOR_THE_MODEL[kind]}` : '');
+	if (fate.kind === 'thrown') {
+		const thrown = fate.error as Error & { description?: string | null };
 		const error = new NodeOperationError(node, thrown, {
 			itemIndex,
 			description: `${thrown.description ?? 'Fix the parameter or expression for this item.'} Nothing was sent to StatProxies.`,
 		});
-		error.message = `${hideKey(thrown.message)} [item ${itemIndex}]`;
+		error.message = `${hideKey(thrown.message)}${advice('invalid')} [item ${itemIndex}]`;
 		return error;
 	}
-	const message = `${hideKey(fate.failure.message)} [item ${itemIndex}]`;
-	const description = hideKey(fate.failure.description);
-	if (fate.failure.kind === 'invalid') {
+	const { failure } = fate;
+	const message = `${hideKey(failure.message)}${advice(failure.kind)} [item ${itemIndex}]`;
+	const description = hideKey(failure.description);
+	if (failure.kind === 'invalid') {
 		return new NodeOperationError(node, message, { description, itemIndex });
 	}
 	// Built from plain data, never from the error the HTTP stack threw: that one carries the
 	// request options, Authorization header included, into the stored execution.
-	const data: JsonObject = { message, description, outcome: fate.failure.kind };
+	const data: JsonObject = { message, description, outcome: failure.kind };
 	const error = new NodeApiError(node, data, {
 		message,
 		description,
-		httpCode: fate.failure.httpCode,
+		httpCode: failure.httpCode,
 		itemIndex,
 	});
 	// NodeApiError swaps a message that mentions a socket error code (ECONNRESET...) for a
@@ -237,31 +325,18 @@ function refusal(
 /** json.error plus details: n8n routes such items to the error output when there is one. */
 function errorItem(
 	error: Error & { description?: string | null },
-	fate: Refused,
+	fate: Refusal,
 	itemIndex: number,
 ): IDataObject {
+	const failure = fate.kind === 'failed' ? fate.failure : undefined;
 	const details: IDataObject = {
-		outcome: 'thrown' in fate ? 'invalid' : fate.failure.kind,
+		outcome: failure?.kind ?? 'invalid',
 		description: error.description ?? '',
 		item: itemIndex,
 	};
-	if ('failure' in fate && fate.failure.field) details.field = fate.failure.field;
-	if ('failure' in fate && fate.failure.httpCode) details.http_code = fate.failure.httpCode;
+	if (failure?.field) details.field = failure.field;
+	if (failure?.httpCode) details.http_code = failure.httpCode;
 	return { error: error.message, details };
-}
-
-/** What a run that stops has bought so far, in the words its error description ends with. */
-function runSoFar(output: INodeExecutionData[], stoppedOnUnknown: boolean): string {
-	const placed = output.filter((item) => typeof item.json.order_id === 'string');
-	if (placed.length === 0) {
-		return stoppedOnUnknown
-			? ''
-			: 'Nothing was ordered in this run, so it is safe to fix this and run again.';
-	}
-	const list = placed.map(
-		(item) => `item ${(item.pairedItem as { item: number }).item} (${item.json.order_id})`,
-	);
-	return `Before it stopped, this run already ordered ${list.join(', ')}: those were bought. Running the workflow again with the same items buys them again.`;
 }
 
 function keyRedactor(apiKey: string | undefined) {

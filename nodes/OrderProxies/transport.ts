@@ -1,5 +1,6 @@
 import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
+import { said, type Failure } from './messages';
 import type { ValidOrder } from './order.schema';
 
 export const ORDER_PATH = '/api/v2/order/newscale';
@@ -11,34 +12,21 @@ export const ORDER_PATH = '/api/v2/order/newscale';
  * - not_sent: the request never reached StatProxies: nothing was bought.
  * - unknown: the request may have been processed: the order may exist. Never re-sent blindly.
  */
-export type Outcome =
-	| { kind: 'placed'; orderId: string; subscriptionId: string }
-	| {
-			kind: 'refused' | 'not_sent' | 'unknown';
-			message: string;
-			description: string;
-			httpCode?: string;
-	  };
-
-export type Failure = Exclude<Outcome, { kind: 'placed' }>;
-
-const NOTHING_ORDERED = 'StatProxies did not create this order.';
-const CHECK_DASHBOARD =
-	'The order may or may not have been placed. Check the orders in your StatProxies dashboard before running this again: running it again could buy a second time.';
+export type Outcome = { kind: 'placed'; orderId: string; subscriptionId: string } | Failure;
 
 /** The request exactly as it goes out, minus the Authorization header n8n adds from the credential. */
-export function orderRequest(order: ValidOrder) {
+export function orderRequest(order: ValidOrder, baseUrl: string) {
 	return {
 		method: 'POST' as const,
-		url: `${order.baseUrl}${ORDER_PATH}`,
+		url: `${baseUrl}${ORDER_PATH}`,
 		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 		body: order.body,
 	};
 }
 
 /** The options handed to n8n's HTTP helper for one order (the benchmarks send the same). */
-export function httpOptions(order: ValidOrder): IHttpRequestOptions {
-	const request = orderRequest(order);
+export function httpOptions(order: ValidOrder, baseUrl: string): IHttpRequestOptions {
+	const request = orderRequest(order, baseUrl);
 	return {
 		...request,
 		// Sent as text and read back as text: the body is parsed here, so that a malformed
@@ -58,9 +46,13 @@ export function httpOptions(order: ValidOrder): IHttpRequestOptions {
 export async function placeOrder(
 	ctx: IExecuteFunctions,
 	order: ValidOrder,
+	baseUrl: string,
 	credential: ICredentialsDecrypted,
 ): Promise<Outcome> {
-	const options = httpOptions(order);
+	// A stopped execution must not start a purchase.
+	if (ctx.getExecutionCancelSignal?.()?.aborted)
+		return said.notStarted('the execution was stopped');
+	const options = httpOptions(order, baseUrl);
 	let response: { statusCode: number; body: unknown };
 	try {
 		response = await ctx.helpers.httpRequestWithAuthentication.call(
@@ -100,89 +92,43 @@ function excerpt(body: unknown): string {
 	return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat || '(empty body)';
 }
 
-/** The documented 400 messages, each with what the user can do about it. */
-const BAD_REQUEST_HELP: Record<string, string> = {
-	'Missing required fields': 'Quantity and Product Type are both required.',
-	'Invalid product_type':
-		'StatProxies does not sell this product type to this account. Pick captcha, x1 or level3, or a type listed in your StatProxies dashboard.',
-	'Quantity must be greater than 0': 'Set Quantity to a whole number greater than 0.',
-	'Customer ID must contain only lowercase letters (a-z)':
-		'Use lowercase letters a-z only in Customer, or leave it empty.',
-};
+function isConfirmedOrder(body: Record<string, unknown> | undefined) {
+	return (
+		body?.response === 'success' &&
+		typeof body.order_id === 'string' &&
+		body.order_id !== '' &&
+		typeof body.subscription_id === 'string' &&
+		body.subscription_id !== ''
+	);
+}
 
-function classifyResponse(status: number, rawBody: unknown): Outcome {
+/** The status decides first: what it means for a POST that may have bought something. */
+export function classifyResponse(status: number, rawBody: unknown): Outcome {
 	const body = parseJson(rawBody);
-	const httpCode = String(status);
-
 	if (status >= 200 && status < 300) {
-		const orderId = body?.order_id;
-		const subscriptionId = body?.subscription_id;
-		if (
-			body?.response === 'success' &&
-			typeof orderId === 'string' &&
-			orderId !== '' &&
-			typeof subscriptionId === 'string' &&
-			subscriptionId !== ''
-		) {
-			return { kind: 'placed', orderId, subscriptionId };
+		if (isConfirmedOrder(body)) {
+			return {
+				kind: 'placed',
+				orderId: body?.order_id as string,
+				subscriptionId: body?.subscription_id as string,
+			};
 		}
-		return {
-			kind: 'unknown',
-			httpCode,
-			message: `StatProxies answered HTTP ${status} without a confirmed order (got: ${excerpt(rawBody)})`,
-			description: CHECK_DASHBOARD,
-		};
+		return said.noConfirmation(status, excerpt(rawBody));
 	}
-
-	if (body?.error === 'insufficient_permissions') {
-		return {
-			kind: 'refused',
-			httpCode,
-			message: 'The API key is not allowed to create orders (insufficient_permissions)',
-			description: `Enable the "order" service for this key in the StatProxies dashboard, or use a key that has it. ${NOTHING_ORDERED}`,
-		};
+	if (status === 303) return said.seeOther();
+	if (status === 307 || status === 308) return said.repeatElsewhere(status);
+	if (status >= 300 && status < 400) return said.ambiguousRedirect(status);
+	if (status >= 400 && status < 500) {
+		if (body?.error === 'insufficient_permissions') return said.noOrderService(status);
+		if (status === 401) return said.invalidKey(status);
+		if (status === 400) {
+			return said.badRequest(typeof body?.response === 'string' ? body.response : excerpt(rawBody));
+		}
+		if (status === 429) return said.rateLimited();
+		return said.clientError(status, excerpt(rawBody));
 	}
-	if (status === 401) {
-		return {
-			kind: 'refused',
-			httpCode,
-			message: 'StatProxies rejected the API key (invalid_api_key)',
-			description: `Check the API key in the StatProxies API credential: it may be mistyped, revoked or expired. ${NOTHING_ORDERED}`,
-		};
-	}
-	if (status === 400) {
-		const said = typeof body?.response === 'string' ? body.response : excerpt(rawBody);
-		const help =
-			BAD_REQUEST_HELP[said] ?? 'Check the order fields against the StatProxies documentation.';
-		return {
-			kind: 'refused',
-			httpCode,
-			message: `StatProxies refused the order: ${said}`,
-			description: `${help} ${NOTHING_ORDERED}`,
-		};
-	}
-	if (status === 429) {
-		return {
-			kind: 'refused',
-			httpCode,
-			message: 'StatProxies is limiting requests (HTTP 429 Too Many Requests)',
-			description: `Wait a little and run again, or make the workflow order less often. ${NOTHING_ORDERED}`,
-		};
-	}
-	if (status >= 300 && status < 500) {
-		return {
-			kind: 'refused',
-			httpCode,
-			message: `StatProxies refused the order with HTTP ${status} (got: ${excerpt(rawBody)})`,
-			description: `Check the Base URL in the StatProxies API credential (it should be https://dashboard.statproxies.com) and that the key may create orders. ${NOTHING_ORDERED}`,
-		};
-	}
-	return {
-		kind: 'unknown',
-		httpCode,
-		message: `StatProxies failed with HTTP ${status} while placing the order (got: ${excerpt(rawBody)})`,
-		description: CHECK_DASHBOARD,
-	};
+	// 5xx, and anything outside HTTP's classes: the order may have been processed.
+	return said.serverError(status, excerpt(rawBody));
 }
 
 /** Failures that happen before the request leaves this machine: nothing reached StatProxies. */
@@ -206,40 +152,54 @@ const NOT_SENT_CODES = new Set([
 	'SsrfBlockedHostnameError',
 ]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/** n8n's own errors from before the request is built (the credential's expression, for one). */
+const BEFORE_SENDING = new Set(['ExpressionError', 'CredentialAccessError']);
+
+interface ErrorLink {
+	code?: unknown;
+	httpCode?: unknown;
+	cause?: unknown;
+	name?: unknown;
+	isAxiosError?: unknown;
+	message?: unknown;
+}
 
 /**
  * n8n wraps the socket error (NodeApiError > AxiosError > system error): find its code, or
- * the class name of n8n's own refusals, which carry no code.
+ * the class name of n8n's own refusals, which carry no code. n8n 1.x's NodeApiError drops
+ * its cause (a class field resets it), and the code survives only as its httpCode.
  */
-function errorCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown; name?: unknown } | undefined;
+export function errorCode(error: unknown): string | undefined {
+	let current = error as ErrorLink | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (typeof current.code === 'string' && current.code !== '') return current.code;
 		if (typeof current.name === 'string' && current.name.startsWith('Ssrf')) return current.name;
-		current = current.cause as typeof current;
+		if (typeof current.httpCode === 'string' && /^[A-Z][A-Z_]+$/.test(current.httpCode)) {
+			return current.httpCode;
+		}
+		current = current.cause as ErrorLink | undefined;
 	}
 	return undefined;
 }
 
-function classifyError(error: unknown): Failure {
+/** An error n8n raised before any request existed: no HTTP client error anywhere in the chain. */
+function failedBeforeSending(error: unknown): string | undefined {
+	let current = error as ErrorLink | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current.isAxiosError) return undefined;
+		if (typeof current.name === 'string' && BEFORE_SENDING.has(current.name)) {
+			return typeof current.message === 'string' ? current.message : current.name;
+		}
+		current = current.cause as ErrorLink | undefined;
+	}
+	return undefined;
+}
+
+export function classifyError(error: unknown): Failure {
 	const code = errorCode(error);
-	if (code && NOT_SENT_CODES.has(code)) {
-		return {
-			kind: 'not_sent',
-			message: `Could not reach StatProxies (${code})`,
-			description: `The request did not reach StatProxies, so nothing was ordered. Check the Base URL in the StatProxies API credential and this machine's network, then run again.`,
-		};
-	}
-	if (code && TIMEOUT_CODES.has(code)) {
-		return {
-			kind: 'unknown',
-			message: 'StatProxies did not answer within the timeout while placing the order',
-			description: `${CHECK_DASHBOARD} To wait longer next time, raise Options > Timeout.`,
-		};
-	}
-	return {
-		kind: 'unknown',
-		message: `The connection to StatProxies failed while placing the order (${code ?? 'no error code'})`,
-		description: CHECK_DASHBOARD,
-	};
+	if (code && NOT_SENT_CODES.has(code)) return said.notReached(code);
+	if (code && TIMEOUT_CODES.has(code)) return said.timeout();
+	const before = code ? undefined : failedBeforeSending(error);
+	if (before) return said.notStarted(before);
+	return said.connectionLost(code);
 }
