@@ -21,7 +21,8 @@ export class StatProxiesApi implements ICredentialType {
 		dark: 'file:statProxies.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://github.com/statproxies/n8n-nodes-statproxies#credentials';
+	// No #fragment: n8n appends its tracking query after it, and the page would not jump there.
+	documentationUrl = 'https://github.com/statproxies/n8n-nodes-statproxies/blob/main/README.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -42,7 +43,7 @@ export class StatProxiesApi implements ICredentialType {
 			required: true,
 			default: 'https://dashboard.statproxies.com',
 			description:
-				'Change only for a company gateway (https) or a local sandbox (http://127.0.0.1:<port>). Plain http to any other host is refused so that the key is never sent unencrypted.',
+				'Change only for a company gateway (https) or a local sandbox such as http://127.0.0.1:4010. Plain http to any other host is refused so that the key is never sent unencrypted.',
 		},
 	];
 

@@ -51,7 +51,7 @@ const FIX: Record<Field | 'baseUrl', string> = {
 	productType: 'Set Product Type to one of captcha, x1 or level3',
 	customer: 'Customer',
 	maxQuantity: 'Set Options > Max Quantity to the largest quantity',
-	timeout: 'Set Options > Timeout (ms)',
+	timeout: 'Set Options > Timeout (Milliseconds)',
 	dryRun: 'Turn Options > Dry Run on or off',
 	baseUrl: 'Open the StatProxies API credential',
 };

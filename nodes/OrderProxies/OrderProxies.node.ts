@@ -7,13 +7,37 @@ import {
 } from 'n8n-workflow';
 
 import { orderProxies } from './execute';
-import { DEFAULT_MAX_QUANTITY, DEFAULT_TIMEOUT_MS, DOCUMENTED_PRODUCT_TYPES } from './order.schema';
+import {
+	DEFAULT_MAX_PROXIES_PER_EXECUTION,
+	DEFAULT_MAX_QUANTITY,
+	DEFAULT_TIMEOUT_MS,
+	DOCUMENTED_PRODUCT_TYPES,
+} from './order.schema';
 
 const PRODUCT_TYPE_NAMES: Record<(typeof DOCUMENTED_PRODUCT_TYPES)[number], string> = {
 	captcha: 'Captcha',
 	level3: 'Level 3',
 	x1: 'X1',
 };
+
+/**
+ * What an AI agent reads about the tool (n8n shows the model nothing else of the node): that
+ * it spends money, the limits, the documented values, and never to repeat an unknown order.
+ */
+const TOOL_DESCRIPTION = [
+	'Buys StatProxies proxies: every successful call is a paid order, billed at once.',
+	'Arguments: quantity (a whole number of proxies, at least 1),',
+	`productType (one of ${DOCUMENTED_PRODUCT_TYPES.join(', ')}),`,
+	'customer (optional: lowercase letters a-z only, at most 50; empty for none).',
+	`Limits set on this tool (defaults ${DEFAULT_MAX_QUANTITY} proxies per order and ${DEFAULT_MAX_PROXIES_PER_EXECUTION} per execution): a call over them is refused and buys nothing.`,
+	'Returns order_id, subscription_id and proxy_username.',
+	'If the answer says the order may have been placed, never call again for that order: tell the user to check the StatProxies dashboard.',
+].join(' ');
+
+/** "Order 2 × Level 3" on the canvas, "Dry run: 2 × Level 3" when nothing will be bought. */
+const SUBTITLE = `={{ ($parameter["options"]["dryRun"] ? "Dry run: " : "Order ") + $parameter["quantity"] + " × " + (${JSON.stringify(
+	PRODUCT_TYPE_NAMES,
+)}[$parameter["productType"]] || $parameter["productType"]) }}`;
 
 export class OrderProxies implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,12 +46,12 @@ export class OrderProxies implements INodeType {
 		icon: { light: 'file:statProxies.svg', dark: 'file:statProxies.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ "Order " + $parameter["quantity"] + " × " + $parameter["productType"] }}',
+		subtitle: SUBTITLE,
 		description: 'Buy StatProxies proxies (each successful order is billed)',
 		defaults: {
 			name: 'Order Proxies',
 		},
-		usableAsTool: true,
+		usableAsTool: { replacements: { description: TOOL_DESCRIPTION } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
@@ -39,7 +63,7 @@ export class OrderProxies implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Each successful order is billed at once to the Stripe account of the API key. Use Options > Dry Run to try a workflow without buying.',
+					'Every successful order is billed at once to the Stripe account of the API key, including orders placed while you build ("Execute step", "Execute workflow"). While building, turn on Options > Dry Run or pin test data. The limits in force are under Options: Max Quantity per order and Max Proxies Per Execution.',
 				name: 'billingNotice',
 				type: 'notice',
 				default: '',
@@ -54,17 +78,15 @@ export class OrderProxies implements INodeType {
 				description: 'Number of proxies to order for each input item',
 			},
 			{
+				// Text rather than a list: the editor offers "let the model define this" only for
+				// text, so an AI agent can fill it. Stored values are the same strings as before.
 				displayName: 'Product Type',
 				name: 'productType',
-				type: 'options',
+				type: 'string',
 				required: true,
 				default: 'captcha',
-				options: DOCUMENTED_PRODUCT_TYPES.map((value) => ({
-					name: PRODUCT_TYPE_NAMES[value],
-					value,
-				})),
-				description:
-					'Type of proxy product to order. To order a type not listed, use an expression that returns its name.',
+				placeholder: 'e.g. captcha',
+				description: `Type of proxy product to order: ${DOCUMENTED_PRODUCT_TYPES.join(', ')} (the documented ones, shown on the canvas as ${Object.values(PRODUCT_TYPE_NAMES).join(', ')}), or another type your StatProxies account sells`,
 			},
 			{
 				displayName: 'Additional Fields',
@@ -89,7 +111,11 @@ export class OrderProxies implements INodeType {
 				name: 'options',
 				type: 'collection',
 				placeholder: 'Add option',
-				default: {},
+				// Shown from the start, so that the limits in force are visible; removing one keeps its default.
+				default: {
+					maxQuantity: DEFAULT_MAX_QUANTITY,
+					maxProxiesPerExecution: DEFAULT_MAX_PROXIES_PER_EXECUTION,
+				},
 				options: [
 					{
 						displayName: 'Dry Run',
@@ -100,13 +126,22 @@ export class OrderProxies implements INodeType {
 							'Whether to only validate and show the request that would be sent, without sending it (nothing is bought)',
 					},
 					{
+						displayName: 'Max Proxies Per Execution',
+						name: 'maxProxiesPerExecution',
+						type: 'number',
+						default: DEFAULT_MAX_PROXIES_PER_EXECUTION,
+						typeOptions: { minValue: 1, numberPrecision: 0 },
+						description:
+							'Most proxies this node may order in one execution, across all its items, loops, retries and AI agent tool calls (placed orders and orders whose outcome is unknown count). Orders over it are refused before anything is sent.',
+					},
+					{
 						displayName: 'Max Quantity',
 						name: 'maxQuantity',
 						type: 'number',
 						default: DEFAULT_MAX_QUANTITY,
 						typeOptions: { minValue: 1, numberPrecision: 0 },
 						description:
-							'Largest quantity one item may order. A larger quantity is refused before anything is sent: a guard against runaway expressions and AI agents.',
+							'Largest quantity one order may have. A larger quantity is refused before anything is sent: a guard against runaway expressions and AI agents. Empty or 0 is refused, never "no limit".',
 					},
 					{
 						displayName: 'Order In Retried Executions',
@@ -117,7 +152,16 @@ export class OrderProxies implements INodeType {
 							"Whether to order when the execution was started by n8n's Retry button. Off by default: the node cannot see what the failed execution already bought, so a retry could buy those items again.",
 					},
 					{
-						displayName: 'Timeout',
+						displayName: 'Order Key',
+						name: 'orderKey',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {{ $json.invoice_id }}',
+						description:
+							"At most one order per key, across executions, workers and restarts (kept in n8n's database). Use an invoice ID, a webhook's request ID, or {{ $now.toFormat('yyyy-MM-dd') }} for one order a day. Empty: no key.",
+					},
+					{
+						displayName: 'Timeout (Milliseconds)',
 						name: 'timeout',
 						type: 'number',
 						default: DEFAULT_TIMEOUT_MS,

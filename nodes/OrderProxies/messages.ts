@@ -147,7 +147,7 @@ export const said = {
 		unknown(
 			'StatProxies did not answer within the timeout while placing the order',
 			undefined,
-			' To wait longer next time, raise Options > Timeout (ms).',
+			' To wait longer next time, raise Options > Timeout (Milliseconds).',
 		),
 	connectionLost: (code: string | undefined) =>
 		unknown(

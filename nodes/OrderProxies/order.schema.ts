@@ -104,17 +104,17 @@ const RULES = {
 	timeoutWhole: {
 		field: 'timeout',
 		says: 'Timeout must be a whole number of milliseconds (received {value})',
-		fix: `Set Options > Timeout (ms) between ${MIN_TIMEOUT_MS} and ${MAX_TIMEOUT_MS}, or remove the option to use the default of ${DEFAULT_TIMEOUT_MS}.`,
+		fix: `Set Options > Timeout (Milliseconds) between ${MIN_TIMEOUT_MS} and ${MAX_TIMEOUT_MS}, or remove the option to use the default of ${DEFAULT_TIMEOUT_MS}.`,
 	},
 	timeoutShort: {
 		field: 'timeout',
 		says: `Timeout must be at least ${MIN_TIMEOUT_MS} ms: a shorter one would report orders as unknown that StatProxies is still placing (received {value})`,
-		fix: `Set Options > Timeout (ms) to ${MIN_TIMEOUT_MS} or more; the default is ${DEFAULT_TIMEOUT_MS}.`,
+		fix: `Set Options > Timeout (Milliseconds) to ${MIN_TIMEOUT_MS} or more; the default is ${DEFAULT_TIMEOUT_MS}.`,
 	},
 	timeoutLong: {
 		field: 'timeout',
 		says: `Timeout must be at most ${MAX_TIMEOUT_MS} ms (received {value})`,
-		fix: `Set Options > Timeout (ms) to ${MAX_TIMEOUT_MS} or less; the default is ${DEFAULT_TIMEOUT_MS}.`,
+		fix: `Set Options > Timeout (Milliseconds) to ${MAX_TIMEOUT_MS} or less; the default is ${DEFAULT_TIMEOUT_MS}.`,
 	},
 	orderKeyText: {
 		field: 'orderKey',
