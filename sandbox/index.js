@@ -38,6 +38,14 @@ const FAULTS = {
 	'malformed-json': { status: 200, raw: '{"response":"success","order_id":', places: true },
 	'200-no-order-id': { status: 200, places: true, body: { response: 'success' } },
 	'200-response-error': { status: 200, body: { response: 'error' } },
+	// Redirects, by what each means for a POST. The Location is the sandbox's own
+	// /__sandbox/redirected, or the `location` given to setFault (another listener, to prove
+	// that nothing follows it).
+	'303-after-order': { status: 303, places: true, redirect: true },
+	'302-after-order': { status: 302, places: true, redirect: true },
+	301: { status: 301, redirect: true },
+	307: { status: 307, redirect: true },
+	308: { status: 308, redirect: true },
 };
 
 const PRODUCT_TYPES = new Set(['captcha', 'x1', 'level3', 'isp', 'datacenter']);
@@ -58,9 +66,13 @@ function readBody(req) {
 	});
 }
 
-function send(res, status, body, type = 'application/json') {
-	const text = typeof body === 'string' ? body : JSON.stringify(body);
-	res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+function send(res, status, body, type = 'application/json', headers = {}) {
+	const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
+	res.writeHead(status, {
+		'content-type': type,
+		'content-length': Buffer.byteLength(text),
+		...headers,
+	});
 	res.end(text);
 }
 
@@ -102,7 +114,10 @@ async function startSandbox(options = {}) {
 		const rule = state.faults.find((f) => state.orderRequests >= f.fromRequest && f.remaining > 0);
 		if (!rule) return null;
 		rule.remaining--;
-		return FAULTS[rule.fault];
+		const fault = FAULTS[rule.fault];
+		if (!fault.redirect) return fault;
+		const location = rule.location || `http://127.0.0.1:${port}/__sandbox/redirected`;
+		return { ...fault, headers: { location }, body: { redirect: location } };
 	}
 
 	function sell(order) {
@@ -170,7 +185,8 @@ async function startSandbox(options = {}) {
 
 		const fault = takeFault();
 		if (fault && !fault.places) {
-			return send(res, fault.status, fault.raw !== undefined ? fault.raw : fault.body, fault.type);
+			const body = fault.raw !== undefined ? fault.raw : fault.body;
+			return send(res, fault.status, body, fault.type, fault.headers);
 		}
 		if (json === undefined && raw) return send(res, 400, { response: 'Missing required fields' });
 		const problem = validateOrder(json);
@@ -182,7 +198,10 @@ async function startSandbox(options = {}) {
 			return undefined;
 		}
 		if (fault && fault.reset) return req.socket.destroy();
-		if (fault) return send(res, fault.status, fault.raw !== undefined ? fault.raw : fault.body);
+		if (fault) {
+			const body = fault.raw !== undefined ? fault.raw : fault.body;
+			return send(res, fault.status, body, undefined, fault.headers);
+		}
 		return send(res, 200, {
 			response: 'success',
 			order_id: sale.order_id,
@@ -217,7 +236,7 @@ async function startSandbox(options = {}) {
 		 * Answers the `nth` Create Order request from now (1-based) and the `times - 1`
 		 * after it with `fault`. `setFault(null)` clears all faults.
 		 */
-		setFault(fault, { nth = 1, times = 1 } = {}) {
+		setFault(fault, { nth = 1, times = 1, location } = {}) {
 			if (fault === null || fault === undefined) {
 				state.faults = [];
 				return;
@@ -227,6 +246,7 @@ async function startSandbox(options = {}) {
 				fault: String(fault),
 				fromRequest: state.orderRequests + nth,
 				remaining: times,
+				location,
 			});
 		},
 		reset() {

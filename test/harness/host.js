@@ -88,7 +88,15 @@ const notUsed = async () => {
  * The additional data of one execution (IWorkflowExecuteAdditionalData) whose only credential
  * is `credential` (decrypted data) stored under `credentialId`.
  */
-function additionalData({ credential, credentialId, credentialType, executionId, workflow, mode }) {
+function additionalData({
+	credential,
+	credentialId,
+	credentialType,
+	executionId,
+	workflow,
+	mode,
+	rootExecutionMode,
+}) {
 	const workflowData = {
 		id: workflow.id,
 		name: workflow.name ?? 'test',
@@ -119,6 +127,8 @@ function additionalData({ credential, credentialId, credentialType, executionId,
 		),
 		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
 		executionId,
+		// Set by n8n for sub-workflows: the mode of the execution at the top of the chain.
+		...(rootExecutionMode ? { rootExecutionMode } : {}),
 		executeWorkflow: notUsed,
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,

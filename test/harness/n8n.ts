@@ -14,8 +14,9 @@ import {
 } from 'n8n-workflow';
 
 import { StatProxiesApi } from '../../credentials/StatProxiesApi.credentials';
+import './deduplication';
 import * as host from './host';
-import { nodeTypes, ORDER_PROXIES_TYPE, SINK_TYPE } from './nodeTypes';
+import { nodeTypes, ORDER_PROXIES_TOOL_TYPE, ORDER_PROXIES_TYPE, SINK_TYPE } from './nodeTypes';
 
 export const NODE_NAME = 'Order Proxies';
 export const credentialType = new StatProxiesApi();
@@ -38,6 +39,12 @@ export interface RunOptions {
 	executionId?: string;
 	/** How n8n started the execution: 'retry' is the executions list's Retry button. */
 	mode?: WorkflowExecuteMode;
+	/** For a sub-workflow: how n8n started the execution at the top of the chain. */
+	rootMode?: WorkflowExecuteMode;
+	/** Run the node as an AI agent's tool (the type n8n derives with `usableAsTool`). */
+	asTool?: boolean;
+	/** Which run of the node this is (tool calls and loops run a node again in one execution). */
+	runIndex?: number;
 }
 
 let executions = 0;
@@ -47,6 +54,7 @@ function additionalData(
 	executionId: string,
 	workflow: Workflow,
 	mode: WorkflowExecuteMode,
+	rootExecutionMode?: WorkflowExecuteMode,
 ): IWorkflowExecuteAdditionalData {
 	return host.additionalData({
 		credential,
@@ -55,14 +63,19 @@ function additionalData(
 		executionId,
 		workflow,
 		mode,
+		rootExecutionMode,
 	}) as unknown as IWorkflowExecuteAdditionalData;
 }
 
-function orderNode(parameters: INodeParameters, settings: NodeSettings = {}): INode {
+function orderNode(
+	parameters: INodeParameters,
+	settings: NodeSettings = {},
+	asTool = false,
+): INode {
 	return {
 		id: 'order-proxies',
 		name: NODE_NAME,
-		type: ORDER_PROXIES_TYPE,
+		type: asTool ? ORDER_PROXIES_TOOL_TYPE : ORDER_PROXIES_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
@@ -88,7 +101,7 @@ export interface WorkflowRun {
  * nodes receive the success and (when On Error routes there) the error output.
  */
 export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
-	const node = orderNode(options.parameters, options.settings);
+	const node = orderNode(options.parameters, options.settings, options.asTool);
 	const sinks: INode[] = ['Succeeded', 'Failed'].map((name, index) => ({
 		id: `sink-${index}`,
 		name,
@@ -122,7 +135,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
 		},
 	});
 	const mode = options.mode ?? 'manual';
-	const data = additionalData(options.credential, executionId, workflow, mode);
+	const data = additionalData(options.credential, executionId, workflow, mode, options.rootMode);
 	const run = await new WorkflowExecute(data, mode, runData).processRunExecutionData(workflow);
 	const mainOf = (name: string) => {
 		const runs = run.data.resultData.runData[name];
@@ -142,10 +155,14 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
  * every node, without the workflow engine around it (no retries, no error routing).
  */
 export async function executeNode(options: RunOptions & { continueOnFail?: boolean }) {
-	const node = orderNode(options.parameters, {
-		...options.settings,
-		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	});
+	const node = orderNode(
+		options.parameters,
+		{
+			...options.settings,
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		},
+		options.asTool,
+	);
 	const workflow = new Workflow({
 		id: 'statproxies-test',
 		nodes: [node],
@@ -159,16 +176,22 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 	const context = new ExecuteContext(
 		workflow,
 		node,
-		additionalData(options.credential, executionId, workflow, 'manual'),
-		'manual',
+		additionalData(
+			options.credential,
+			executionId,
+			workflow,
+			options.mode ?? 'manual',
+			options.rootMode,
+		),
+		options.mode ?? 'manual',
 		createRunExecutionData(),
-		0,
+		options.runIndex ?? 0,
 		items,
 		inputData,
 		{ node, data: inputData, source: null },
 		[],
 	);
-	const nodeType = nodeTypes.getByName(ORDER_PROXIES_TYPE) as INodeType;
+	const nodeType = nodeTypes.getByName(node.type) as INodeType;
 	const result = await nodeType.execute!.call(context);
 	return (result as INodeExecutionData[][])[0];
 }

@@ -10,6 +10,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { OrderProxies } from '../../nodes/OrderProxies/OrderProxies.node';
 
 export const ORDER_PROXIES_TYPE = 'n8n-nodes-statproxies.orderProxies';
+/** The tool variant n8n derives for AI agents (`usableAsTool`): same node, type name + "Tool". */
+export const ORDER_PROXIES_TOOL_TYPE = `${ORDER_PROXIES_TYPE}Tool`;
 export const SINK_TYPE = 'test.sink';
 
 /** A downstream node that passes its input on, so tests can see what reached it. */
@@ -33,6 +35,7 @@ class Sink implements INodeType {
 
 const types: Record<string, INodeType> = {
 	[ORDER_PROXIES_TYPE]: new OrderProxies(),
+	[ORDER_PROXIES_TOOL_TYPE]: new OrderProxies(),
 	[SINK_TYPE]: new Sink(),
 };
 
