@@ -96,4 +96,33 @@ describe("n8n's Retry button does not buy again what the failed execution bought
 			expect(boughtCustomers(sandbox)).toEqual(['itema']);
 		}
 	});
+
+	test('a sub-workflow started by a retried execution (mode "integrated", root mode "retry") orders nothing', async () => {
+		const result = await runWorkflow({
+			credential: sandboxCredential(sandbox),
+			parameters: ORDER_PER_CUSTOMER,
+			items: customerItems(2),
+			mode: 'integrated',
+			rootMode: 'retry',
+		});
+
+		expect(result.error?.message).toBe(
+			"Not ordered: this runs in a sub-workflow of an execution that n8n's Retry button started [item 0]",
+		);
+		expect(result.error?.description).toContain('Order In Retried Executions');
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	test('a sub-workflow of an ordinary execution orders', async () => {
+		const result = await runWorkflow({
+			credential: sandboxCredential(sandbox),
+			parameters: ORDER_PER_CUSTOMER,
+			items: customerItems(1),
+			mode: 'integrated',
+			rootMode: 'webhook',
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(boughtCustomers(sandbox)).toEqual(['itema']);
+	});
 });

@@ -33,7 +33,10 @@ export interface Sandbox {
 	/** Every order sold (billed), including those whose answer a fault lost. */
 	readonly orders: SandboxOrder[];
 	/** Answers the `nth` Create Order request from now, and the `times - 1` after it, with `fault`. */
-	setFault(fault: string | null, options?: { nth?: number; times?: number }): void;
+	setFault(
+		fault: string | null,
+		options?: { nth?: number; times?: number; location?: string },
+	): void;
 	reset(): void;
 	close(): Promise<void>;
 }

@@ -1,0 +1,79 @@
+import { ExpressionError, NodeApiError, type INode } from 'n8n-workflow';
+
+import { classifyError } from '../nodes/OrderProxies/transport';
+
+/**
+ * n8n's HTTP helpers wrap a socket failure in a NodeApiError whose cause is the HTTP client's
+ * error. n8n 2.x keeps that cause; n8n 1.x (n8n-workflow 1.120) declares `cause` as a class
+ * field, which wipes it, and only `httpCode` still carries the code. Both shapes, built the
+ * way n8n builds them, must be read alike.
+ */
+const node: INode = {
+	id: 'order-proxies',
+	name: 'Order Proxies',
+	type: 'n8n-nodes-statproxies.orderProxies',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+function socketFailure(code: string) {
+	return Object.assign(new Error(`socket ${code}`), {
+		code,
+		isAxiosError: true,
+		config: {},
+		request: {},
+	});
+}
+
+const SHAPES = {
+	'cause kept (n8n 2.x)': (error: Error) => new NodeApiError(node, error as never),
+	'cause wiped (n8n 1.x)': (error: Error) => {
+		const wrapped = new NodeApiError(node, error as never);
+		(wrapped as { cause?: unknown }).cause = undefined;
+		return wrapped;
+	},
+};
+
+describe.each(Object.entries(SHAPES))(
+	'A network failure, %s, is classified by its code',
+	(_shape, wrap) => {
+		test.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'CERT_HAS_EXPIRED'])(
+			'%s: not sent, nothing bought',
+			(code) => {
+				expect(classifyError(wrap(socketFailure(code)))).toMatchObject({
+					kind: 'not_sent',
+					message: `Could not reach StatProxies (${code})`,
+				});
+			},
+		);
+
+		test.each(['ECONNABORTED', 'ETIMEDOUT'])('%s: no answer in time, unknown', (code) => {
+			expect(classifyError(wrap(socketFailure(code)))).toMatchObject({
+				kind: 'unknown',
+				message: expect.stringMatching(/^StatProxies did not answer within the timeout/),
+			});
+		});
+
+		test('ECONNRESET: the connection was lost after sending, unknown', () => {
+			expect(classifyError(wrap(socketFailure('ECONNRESET')))).toMatchObject({
+				kind: 'unknown',
+				message: expect.stringContaining('(ECONNRESET): the order may have been placed'),
+			});
+		});
+	},
+);
+
+describe('A failure with no code', () => {
+	test('an n8n expression error raised before any request existed: not sent', () => {
+		const failure = classifyError(
+			new NodeApiError(node, new ExpressionError('invalid syntax') as never),
+		);
+		expect(failure).toMatchObject({ kind: 'not_sent' });
+		expect(failure.message).not.toContain('may have been placed');
+	});
+
+	test('anything else: unknown, because the request may have left', () => {
+		expect(classifyError(new Error('socket hang up'))).toMatchObject({ kind: 'unknown' });
+	});
+});

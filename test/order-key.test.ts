@@ -1,0 +1,129 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { deduplicationStore } from './harness/deduplication';
+import { CONTINUE, customerItems, details, sandboxCredential } from './harness/helpers';
+import { useSandbox } from './harness/sandbox';
+import { runWorkflow, type RunOptions } from './harness/n8n';
+
+const sandbox = useSandbox();
+
+beforeEach(() => {
+	deduplicationStore.rows.clear();
+	deduplicationStore.gapMs = 0;
+	deduplicationStore.failure = undefined;
+});
+
+function keyed(orderKey: string, options: INodeParameters = {}): INodeParameters {
+	return { quantity: 1, productType: 'captcha', options: { orderKey, ...options } };
+}
+
+async function run(parameters: INodeParameters, extra: Partial<RunOptions> = {}) {
+	return await runWorkflow({ credential: sandboxCredential(sandbox), parameters, ...extra });
+}
+
+describe('Order Key: at most one order per key', () => {
+	test('the same key in a second execution sends nothing and says the key was used', async () => {
+		const first = await run(keyed('invoice42'));
+		const second = await run(keyed('invoice42'));
+
+		expect(first.error).toBeUndefined();
+		expect(second.error?.message).toBe(
+			'Not ordered: order key "invoice42" was already used by an earlier execution [item 0]',
+		);
+		expect(second.error?.description).toContain('give this order another key');
+		expect(sandbox.orderRequests).toHaveLength(1);
+	});
+
+	test('with Continue On Fail the duplicate is an error item with outcome "duplicate", so a workflow can route it', async () => {
+		await run(keyed('hook7'));
+		const second = await run(keyed('hook7'), { settings: CONTINUE });
+		expect(details(second.output[0])).toMatchObject({ outcome: 'duplicate', field: 'orderKey' });
+		expect(sandbox.orders).toHaveLength(1);
+	});
+
+	test('two items of one run with the same key: the second is a duplicate, decided before anything is sent', async () => {
+		const result = await run(keyed('={{ $json.key }}'), {
+			items: [{ key: 'same' }, { key: 'same' }],
+			settings: CONTINUE,
+		});
+		expect(result.output[0].json.order_id).toBe(sandbox.orders[0].order_id);
+		expect(details(result.output[1])).toMatchObject({ outcome: 'duplicate' });
+		expect(String(result.output[1].json.error)).toContain('is used by an earlier item of this run');
+		expect(sandbox.orders).toHaveLength(1);
+	});
+
+	test.each(['429', '400-product'])(
+		'a refused order (%s) gives its key back: fixing the cause and running again orders',
+		async (fault) => {
+			sandbox.setFault(fault, { nth: 1, times: 1 });
+			const refused = await run(keyed('retry-me'));
+			expect(refused.error?.message).toContain('[item 0]');
+			const again = await run(keyed('retry-me'));
+			expect(again.error).toBeUndefined();
+			expect(sandbox.orders).toHaveLength(1);
+		},
+	);
+
+	test('an unreachable StatProxies (not sent) gives the key back', async () => {
+		await run(keyed('unsent'), {
+			credential: { ...sandboxCredential(sandbox), baseUrl: 'http://127.0.0.1:1' },
+		});
+		const again = await run(keyed('unsent'));
+		expect(again.error).toBeUndefined();
+		expect(sandbox.orders).toHaveLength(1);
+	});
+
+	test('an unknown outcome keeps the key: the order may exist', async () => {
+		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
+		const lost = await run(keyed('maybe'));
+		expect(lost.error?.message).toContain('may have been placed');
+		const again = await run(keyed('maybe'));
+		expect(again.error?.message).toContain('already used by an earlier execution');
+		expect(sandbox.orderRequests).toHaveLength(1);
+	});
+
+	test('a dry run records nothing', async () => {
+		await run(keyed('rehearsal', { dryRun: true }));
+		expect(deduplicationStore.rows.size).toBe(0);
+		const real = await run(keyed('rehearsal'));
+		expect(real.error).toBeUndefined();
+		expect(sandbox.orders).toHaveLength(1);
+	});
+
+	test('without a key the store is never touched', async () => {
+		await run({ quantity: 1, productType: 'captcha' });
+		await run({ quantity: 1, productType: 'captcha' });
+		expect(deduplicationStore.rows.size).toBe(0);
+		expect(sandbox.orders).toHaveLength(2);
+	});
+
+	test('a store that fails: the keyed order is not sent, and says why', async () => {
+		deduplicationStore.failure = 'database is locked';
+		const result = await run(keyed('nostore'));
+		expect(result.error?.message).toBe(
+			"Not ordered: the order key could not be recorded in n8n's deduplication store (database is locked) [item 0]",
+		);
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	test('two executions claiming one key at the same moment, while the store takes 50 ms between read and write: one order', async () => {
+		deduplicationStore.gapMs = 50;
+		const results = await Promise.all([run(keyed('race')), run(keyed('race')), run(keyed('race'))]);
+		expect(sandbox.orders).toHaveLength(1);
+		expect(results.filter((result) => result.error === undefined)).toHaveLength(1);
+		for (const result of results.filter((r) => r.error)) {
+			expect(result.error?.message).toContain('order key "race" was already used');
+		}
+	});
+
+	test('a key from an expression, per item: each distinct key orders once', async () => {
+		const items = customerItems(3).map((item, index) => ({ ...item, key: `k${index % 2}` }));
+		const result = await run(keyed('={{ $json.key }}'), { items, settings: CONTINUE });
+		expect(result.output.map((item) => details(item).outcome ?? 'ordered')).toEqual([
+			'ordered',
+			'ordered',
+			'duplicate',
+		]);
+		expect(sandbox.orders).toHaveLength(2);
+	});
+});
