@@ -75,9 +75,15 @@ async function testCredential(rest, credential) {
 	return data;
 }
 
-/** Runs a saved workflow as the editor's "Execute workflow" button does, from one trigger. */
+/**
+ * Runs a saved workflow as the editor's "Execute workflow" button does, from one trigger.
+ * n8n 1.x runs the workflow sent in the body (as its editor does); 2.x loads it from the
+ * database and ignores it.
+ */
 async function runManually(rest, workflowId, triggerName) {
+	const { data: workflowData } = await rest.get(`/rest/workflows/${workflowId}`);
 	const { data } = await rest.post(`/rest/workflows/${workflowId}/run`, {
+		workflowData,
 		triggerToStartFrom: { name: triggerName },
 	});
 	if (!data || !data.executionId) {
