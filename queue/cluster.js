@@ -7,12 +7,15 @@
 // and "Worker finished execution <id> (job <n>)" (n8n's JobProcessor, at level info), the
 // main logs "Enqueued execution <id> (job <n>)" (ScalingService.addJob). Nothing else in
 // n8n 2.41 records the worker: the execution row has no host column.
-const fs = require('node:fs');
 const path = require('node:path');
-const { freePort, startN8n } = require('../e2e/lib/n8n');
-const { runOrThrow, stopProcess } = require('../e2e/lib/processes');
-
-const FINAL_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
+const {
+	FINAL_STATUSES,
+	freePort,
+	logEntries,
+	startN8n,
+	storedExecutions,
+	waitForStoredExecutions,
+} = require('../lab/n8n');
 
 /** Wraps an e2e user folder so that every command (CLI and servers) runs in queue mode. */
 function queueFolder(folder, { redisPort, dbEnv = {} }) {
@@ -35,7 +38,7 @@ function queueFolder(folder, { redisPort, dbEnv = {} }) {
 
 async function startMain(folder) {
 	const main = await startN8n(folder, { args: ['start'], timeoutMs: 3 * 60000 });
-	return { ...main, role: 'main', name: 'main', pid: main.process.pid };
+	return { ...main, role: 'main', name: 'main' };
 }
 
 async function startWorker(folder, name, { concurrency = 10 } = {}) {
@@ -43,7 +46,6 @@ async function startWorker(folder, name, { concurrency = 10 } = {}) {
 	const worker = await startN8n(folder, {
 		args: ['worker', `--concurrency=${concurrency}`],
 		port,
-		readyPath: '/healthz/readiness',
 		timeoutMs: 3 * 60000,
 		env: {
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
@@ -52,28 +54,7 @@ async function startWorker(folder, name, { concurrency = 10 } = {}) {
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		},
 	});
-	return { ...worker, role: 'worker', name, pid: worker.process.pid };
-}
-
-function readLog(file) {
-	try {
-		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
-	}
-}
-
-function logEntries(file) {
-	const entries = [];
-	for (const line of readLog(file).split('\n')) {
-		if (!line.startsWith('{')) continue;
-		try {
-			entries.push(JSON.parse(line));
-		} catch {
-			// A line of a stack trace or of the task runner: not n8n's logger.
-		}
-	}
-	return entries;
+	return { ...worker, role: 'worker', name };
 }
 
 /**
@@ -113,30 +94,6 @@ function runnersOf(seen, executionId) {
 	return Object.entries(seen)
 		.filter(([, s]) => s.started.has(String(executionId)))
 		.flatMap(([name, s]) => Array(s.started.get(String(executionId))).fill(name));
-}
-
-/** Executions as n8n stored them, with `data` still flatted-encoded. */
-async function storedExecutions(folder, postgres) {
-	if (!postgres) {
-		const { n8n } = folder;
-		const { stdout } = await runOrThrow(
-			n8n.nodeBin,
-			[
-				path.join(__dirname, '..', 'e2e', 'lib', 'dump-executions.js'),
-				path.join(n8n.dir, 'node_modules', 'sqlite3'),
-				path.join(folder.path, '.n8n', 'database.sqlite'),
-			],
-			{ env: folder.env() },
-		);
-		return JSON.parse(stdout);
-	}
-	const out = await postgres.psql(
-		`SELECT coalesce(json_agg(t ORDER BY t.id), '[]') FROM (
-		   SELECT e.id, e."workflowId", e.mode, e.status, e.finished, e."retryOf",
-		          e."retrySuccessId", e."startedAt", e."stoppedAt", d.data
-		     FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id) t`,
-	);
-	return JSON.parse(out);
 }
 
 /** Reads what the suite needs out of one stored execution. */
@@ -182,26 +139,28 @@ function summarize(row, flatted) {
 }
 
 /**
- * Polls the stored executions of `workflowId` newer than `afterId` until `expected` of them
- * exist and all have a final status, or the timeout passes. Resolves the summaries.
+ * Waits for the stored executions of `workflowId` newer than `afterId` until `expected` of
+ * them have ended, or the timeout passes. Resolves `{ done, executions }` (summaries).
  */
 async function waitForExecutions(ctx, { workflowId, afterId, expected, timeoutMs, onPoll }) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const rows = (await storedExecutions(ctx.folder, ctx.postgres)).filter(
-			(r) => r.workflowId === workflowId && Number(r.id) > Number(afterId),
-		);
-		const done = rows.length >= expected && rows.every((r) => FINAL_STATUSES.has(r.status));
-		if (onPoll) onPoll(rows);
-		if (done || Date.now() > deadline) {
-			return { done, executions: rows.map((r) => summarize(r, ctx.flatted)) };
-		}
-		await new Promise((r) => setTimeout(r, 1000));
-	}
+	const { done, rows } = await waitForStoredExecutions(ctx.folder, {
+		postgres: ctx.postgres,
+		filter: (r) => r.workflowId === workflowId && Number(r.id) > Number(afterId),
+		expected,
+		timeoutMs,
+		onPoll,
+	});
+	return { done, executions: rows.map((r) => summarize(r, ctx.flatted)) };
+}
+
+/** Every stored execution, summarized. */
+async function allExecutions(ctx) {
+	const rows = await storedExecutions(ctx.folder, { postgres: ctx.postgres });
+	return rows.map((r) => summarize(r, ctx.flatted));
 }
 
 async function lastExecutionId(ctx) {
-	const rows = await storedExecutions(ctx.folder, ctx.postgres);
+	const rows = await storedExecutions(ctx.folder, { postgres: ctx.postgres });
 	return rows.reduce((max, r) => Math.max(max, Number(r.id)), 0);
 }
 
@@ -216,10 +175,9 @@ module.exports = {
 	startWorker,
 	executionsByProcess,
 	runnersOf,
-	storedExecutions,
 	summarize,
 	waitForExecutions,
+	allExecutions,
 	lastExecutionId,
 	loadFlatted,
-	stopProcess,
 };

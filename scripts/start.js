@@ -8,11 +8,10 @@
 const fs = require('node:fs');
 const net = require('node:net');
 const { startSandbox } = require('../sandbox');
-const n8nLib = require('../e2e/lib/n8n');
-const { DEFAULT_OWNER, setupOwnerAndLogin } = require('../e2e/lib/n8n-rest');
-const { startMattermostListener } = require('../e2e/lib/mattermost-listener');
-const { buildAndPack, prepareLocalInstance } = require('../e2e/lib/local-instance');
-const { stopAll } = require('../e2e/lib/processes');
+const n8nLib = require('../lab/n8n');
+const { startMattermostListener } = require('../lab/mattermost');
+const { OWNER, buildAndPack, prepareLocalInstance } = require('../lab/instance');
+const { stopAll } = require('../lab/processes');
 
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4010);
@@ -70,14 +69,18 @@ async function main() {
 		env: { N8N_SECURE_COOKIE: 'false' },
 	});
 	cleanups.unshift(() => server.stop());
-	await setupOwnerAndLogin(server.url, DEFAULT_OWNER);
+	await n8nLib.setupOwnerAndLogin(server.url, OWNER);
 
 	log(`
   n8n is ready (${Math.round((Date.now() - started) / 1000)} s): open ${server.url}
-    email     ${DEFAULT_OWNER.email}
-    password  ${DEFAULT_OWNER.password}
+    email     ${OWNER.email}
+    password  ${OWNER.password}
+  After sign-in n8n 2.41 opens its Assistant page: the workflows are at
+  ${server.url}/home/workflows.
 
-  ${installed.name}@${installed.version} is installed as a community package.
+  ${installed.name}@${installed.version} is installed from this clone's tarball, straight into
+  the user folder (as n8n's installer lays it out), so it is not listed under Settings >
+  Community nodes; the Order Proxies node is in the nodes panel (search "proxy").
   Workflows: ${examples.map((w) => `"${w.name}"`).join(', ')}
 
   StatProxies sandbox  ${sandbox.url}
@@ -86,7 +89,8 @@ async function main() {
   Mattermost stand-in  ${mattermost.url}   (notifications are printed below)
 
   n8n log: ${server.logFile}
-  Ctrl-C stops n8n, the sandbox and the stand-in, and deletes this n8n user folder.
+  Ctrl-C stops n8n, the sandbox and the stand-in, and deletes this n8n user folder
+  (from a supervisor: signal the whole process group, here kill -INT -${processGroup()}).
 `);
 
 	server.process.once('exit', (code) => {
@@ -96,6 +100,16 @@ async function main() {
 		log(`n8n stopped by itself (exit ${code}). The end of its log:\n${tail}`);
 		shutdown(1);
 	});
+}
+
+/** This process's group id (Node has no getpgid): field 5 of /proc/self/stat. */
+function processGroup() {
+	try {
+		const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2];
+	} catch {
+		return '<pgid>';
+	}
 }
 
 let stopping = false;

@@ -3,7 +3,7 @@
 // also pay for the server's work, and on two cores each side gets one.
 const path = require('node:path');
 const readline = require('node:readline');
-const { spawnTracked, stopProcess } = require('../../e2e/lib/processes');
+const { spawnTracked, stopProcess } = require('../../lab/processes');
 
 const CLI = path.join(__dirname, '..', '..', 'sandbox', 'cli.js');
 
@@ -36,6 +36,6 @@ async function startSandboxProcess() {
 
 module.exports = { startSandboxProcess };
 
-// Interrupted (Ctrl-C, a CI timeout): exit normally, so that e2e/lib/processes' exit handler
+// Interrupted (Ctrl-C, a CI timeout): exit normally, so that lab/processes' exit handler
 // kills the sandbox and any n8n this process started.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));

@@ -1,5 +1,5 @@
 'use strict';
-// Part 2: in a real n8n 2.41.1 (the CLI, a fresh user folder, the packed package installed
+// Part 2: in a real n8n (the pinned 2.41.1; the CLI, a fresh user folder, the packed package installed
 // the way n8n's installer does), the same 500 orders through Order Proxies and through the
 // HTTP Request node (4.5, what n8n 2.41 adds) with a Header Auth credential, against the
 // sandbox. The HTTP Request node has no sequential mode: it starts every item's request
@@ -17,7 +17,8 @@
 // Prints one JSON object on stdout; progress goes to stderr.
 const fs = require('node:fs');
 const path = require('node:path');
-const n8nLib = require('../../e2e/lib/n8n');
+const n8nLib = require('../../lab/n8n');
+const fixtures = require('../../lab/fixtures');
 const { comparedPackages, ROOT } = require('../lib/context');
 const { startSandboxProcess } = require('../lib/sandbox');
 const { ratio, summarize } = require('../lib/stats');
@@ -38,33 +39,33 @@ function variants(sandboxUrl) {
 	return {
 		orderProxies: {
 			label: 'Order Proxies',
-			node: (name) => ({
-				name,
-				type: 'n8n-nodes-statproxies.orderProxies',
-				typeVersion: 1,
-				parameters: { quantity: 1, productType: 'captcha', additionalFields: {}, options: {} },
-				credentials: { statProxiesApi: CREDENTIALS.statProxies },
-			}),
+			node: (name) =>
+				fixtures.orderNode({
+					name,
+					parameters: { quantity: 1, productType: 'captcha' },
+					credential: CREDENTIALS.statProxies,
+				}),
 			ordered: (json) => typeof json.order_id === 'string',
 		},
 		httpRequest: {
 			label: 'HTTP Request',
-			node: (name) => ({
-				name,
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.5,
-				parameters: {
-					method: 'POST',
-					url: `${sandboxUrl}/api/v2/order/newscale`,
-					authentication: 'genericCredentialType',
-					genericAuthType: 'httpHeaderAuth',
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '{"quantity":1,"product_type":"captcha"}',
-					options: {},
-				},
-				credentials: { httpHeaderAuth: CREDENTIALS.headerAuth },
-			}),
+			node: (name) =>
+				fixtures.node(
+					name,
+					'n8n-nodes-base.httpRequest',
+					4.5,
+					{
+						method: 'POST',
+						url: `${sandboxUrl}/api/v2/order/newscale`,
+						authentication: 'genericCredentialType',
+						genericAuthType: 'httpHeaderAuth',
+						sendBody: true,
+						specifyBody: 'json',
+						jsonBody: '{"quantity":1,"product_type":"captcha"}',
+						options: {},
+					},
+					{ credentials: { httpHeaderAuth: CREDENTIALS.headerAuth } },
+				),
 			ordered: (json) => json.response === 'success' && typeof json.order_id === 'string',
 		},
 	};
@@ -72,15 +73,10 @@ function variants(sandboxUrl) {
 
 function chainWorkflow(id, order, specs) {
 	const nodes = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		{
-			name: 'Items',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			parameters: {
-				jsCode: `return Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { i } }));`,
-			},
-		},
+		fixtures.manualTrigger(),
+		fixtures.codeNode('Items', {
+			jsCode: `return Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { i } }));`,
+		}),
 	];
 	const chain = [];
 	for (let pair = 1; pair <= PAIRS; pair++) {
@@ -90,23 +86,7 @@ function chainWorkflow(id, order, specs) {
 			nodes.push(specs[key].node(name));
 		}
 	}
-	const connections = {};
-	const names = nodes.map((n) => n.name);
-	for (let i = 0; i < names.length - 1; i++) {
-		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
-	}
-	return {
-		workflow: {
-			id,
-			name: `bench ${id}`,
-			active: false,
-			nodes: nodes.map((n, i) => ({ id: `node-${i}`, position: [i * 200, 0], ...n })),
-			connections,
-			settings: { executionOrder: 'v1' },
-			pinData: {},
-		},
-		chain,
-	};
+	return { workflow: fixtures.workflow(id, nodes, { name: `bench ${id}` }), chain };
 }
 
 async function prepareFolder(n8n, packageDir, sandbox, specs) {
@@ -118,16 +98,14 @@ async function prepareFolder(n8n, packageDir, sandbox, specs) {
 		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 	}
 	await n8nLib.importCredentials(folder, [
-		{
-			...CREDENTIALS.statProxies,
-			type: 'statProxiesApi',
-			data: { apiKey: sandbox.key, baseUrl: sandbox.url },
-		},
-		{
-			...CREDENTIALS.headerAuth,
-			type: 'httpHeaderAuth',
-			data: { name: 'Authorization', value: `Bearer ${sandbox.key}` },
-		},
+		fixtures.statProxiesCredential(CREDENTIALS.statProxies, {
+			apiKey: sandbox.key,
+			baseUrl: sandbox.url,
+		}),
+		fixtures.headerAuthCredential(CREDENTIALS.headerAuth, {
+			name: 'Authorization',
+			value: `Bearer ${sandbox.key}`,
+		}),
 	]);
 	const keys = Object.keys(specs);
 	const workflows = keys.map((_, shift) =>

@@ -3,7 +3,7 @@
 // the files in it by size. Prints one JSON object on stdout.
 const { execFileSync } = require('node:child_process');
 const { ROOT } = require('../lib/context');
-const { cleanEnv } = require('../../e2e/lib/n8n');
+const { cleanEnv } = require('../../lab/n8n');
 
 function main() {
 	const [pack] = JSON.parse(

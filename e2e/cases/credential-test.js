@@ -1,17 +1,17 @@
 'use strict';
 // The credential test as n8n's credential dialog runs it (POST /rest/credentials/test on a
 // running n8n): it must tell a good key from a bad one, and never buy anything.
-const { testCredential } = require('../lib/n8n-rest');
-const { SANDBOX_CREDENTIAL } = require('../lib/local-instance');
+// Beside test/credential.test.ts (the request and rules in isolation): only n8n's own
+// credential tester decides which rule fires and what text the dialog shows, and it differs
+// between n8n versions.
+const { testCredential } = require('../../lab/n8n');
+const { SANDBOX_CREDENTIAL, statProxiesCredential } = require('../../lab/fixtures');
 const { assert } = require('../lib/expect');
 
 module.exports = function credentialTest(t, ctx) {
 	const { sandbox } = ctx;
-	const asEdited = (apiKey) => ({
-		...SANDBOX_CREDENTIAL,
-		type: 'statProxiesApi',
-		data: { apiKey, baseUrl: sandbox.url },
-	});
+	const asEdited = (apiKey) =>
+		statProxiesCredential(SANDBOX_CREDENTIAL, { apiKey, baseUrl: sandbox.url });
 
 	t.test('credential test by n8n: a good key passes', async () => {
 		const { rest } = await ctx.server();

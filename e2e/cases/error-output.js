@@ -1,8 +1,10 @@
 'use strict';
 // With "On Error: Continue (using error output)", failed items leave by the second output,
 // each paired with its input item, so downstream nodes can still read that item.
+// Beside test/validation.test.ts (continue-on-fail): only here do n8n's real Set node and
+// `$('Items').item` resolve the pairing, as a user's workflow does.
 const { assert, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 module.exports = function errorOutput(t, ctx) {
 	const { sandbox } = ctx;

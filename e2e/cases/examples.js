@@ -1,7 +1,8 @@
 'use strict';
 // The examples, imported unchanged from examples/: their notifications must reach the
-// (local) Mattermost server with the order id in them.
-const { runManually, waitForExecution } = require('../lib/n8n-rest');
+// (local) Mattermost server with the order id in them. No jest counterpart: it takes n8n's
+// Mattermost node and the editor's "Execute workflow" endpoint.
+const { runManually, waitForExecution } = require('../../lab/n8n');
 const { assert, expectSuccess } = require('../lib/expect');
 
 function example(ctx, name) {

@@ -1,9 +1,12 @@
 'use strict';
 // Orders that succeed: what n8n returns must be what the sandbox sold.
+// Beside test/order.test.ts and test/package.test.ts: only here does the packed tarball go
+// through n8n's installer steps and load with n8n's own n8n-workflow and zod, with n8n's
+// expression engine and CLI; the jest suites cover every field and edge in seconds.
 const fs = require('node:fs');
 const path = require('node:path');
 const { assert, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 module.exports = function orders(t, ctx) {
 	const { sandbox } = ctx;

@@ -1,8 +1,11 @@
 'use strict';
 // Orders that must not happen: each validation failure stops the execution before anything
 // is sent; each refusal by the API surfaces with the node's own message.
+// Beside test/validation.test.ts and test/api-errors.test.ts (every rule, edge and answer):
+// only here is the error seen as n8n stores and prints it after a failed execution (class,
+// httpCode and message surviving n8n's serialization), and with n8n's own HTTP stack.
 const { assert, expectFailure } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow, statProxiesCredential } = require('../../lab/fixtures');
 
 const VALIDATION = [
 	{
@@ -65,31 +68,24 @@ const VALIDATION = [
 
 module.exports = function refusals(t, ctx) {
 	const { sandbox } = ctx;
-	const remoteHttp = ctx.credential({
-		id: 'e2eRemoteHttpCred',
-		name: 'e2e remote http',
-		type: 'statProxiesApi',
-		// .invalid never resolves: even a bug could not send the key anywhere.
-		data: { apiKey: sandbox.keys.full, baseUrl: 'http://statproxies.invalid' },
+	const credential = (id, name, data) => ctx.credential(statProxiesCredential({ id, name }, data));
+	// .invalid never resolves: even a bug could not send the key anywhere.
+	const remoteHttp = credential('e2eRemoteHttpCred', 'e2e remote http', {
+		apiKey: sandbox.keys.full,
+		baseUrl: 'http://statproxies.invalid',
 	});
-	const wrongKey = ctx.credential({
-		id: 'e2eWrongKeyCred',
-		name: 'e2e wrong key',
-		type: 'statProxiesApi',
-		data: { apiKey: 'sk_test_e2e_wrong_key_0123456789', baseUrl: sandbox.url },
+	const wrongKey = credential('e2eWrongKeyCred', 'e2e wrong key', {
+		apiKey: 'sk_test_e2e_wrong_key_0123456789',
+		baseUrl: sandbox.url,
 	});
-	const unreachable = ctx.credential({
-		id: 'e2eUnreachableCred',
-		name: 'e2e unreachable',
-		type: 'statProxiesApi',
-		// Nothing listens on loopback port 1: the connection is refused before anything is sent.
-		data: { apiKey: sandbox.keys.full, baseUrl: 'http://127.0.0.1:1' },
+	// Nothing listens on loopback port 1: the connection is refused before anything is sent.
+	const unreachable = credential('e2eUnreachableCred', 'e2e unreachable', {
+		apiKey: sandbox.keys.full,
+		baseUrl: 'http://127.0.0.1:1',
 	});
-	const noOrderKey = ctx.credential({
-		id: 'e2eNoOrderCred',
-		name: 'e2e key without order',
-		type: 'statProxiesApi',
-		data: { apiKey: sandbox.keys.noOrder, baseUrl: sandbox.url },
+	const noOrderKey = credential('e2eNoOrderCred', 'e2e key without order', {
+		apiKey: sandbox.keys.noOrder,
+		baseUrl: sandbox.url,
 	});
 
 	for (const spec of VALIDATION) {

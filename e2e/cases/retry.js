@@ -1,8 +1,10 @@
 'use strict';
 // n8n's "Retry On Fail" runs the whole node again, every item included. A fault in the
 // middle of a run must not make any item buy twice.
+// Beside test/retry.test.ts (every fault, 5 tries, continue-on-fail): only here does n8n's
+// CLI drive the retries (waitBetweenTries, its own process and timers) over real sockets.
 const { assert, expectFailure, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 const CUSTOMERS = ['retrya', 'retryb', 'retryc'];
 

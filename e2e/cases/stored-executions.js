@@ -1,13 +1,15 @@
 'use strict';
 // Runs last: every execution of the suite is stored by now, failed ones included. No API
 // key may appear in any of them, nor anywhere else in n8n's folder (database, WAL, files).
-const { exportExecutions, filesContaining } = require('../lib/n8n');
+// Beside test/secrets.test.ts (outputs, errors and messages): only a real n8n shows what it
+// persists of an execution and where.
+const n8n = require('../../lab/n8n');
 const { assert } = require('../lib/expect');
 
 module.exports = function storedExecutions(t, ctx) {
 	t.test('no API key in any stored execution, nor anywhere in the n8n folder', async () => {
 		await ctx.stopServer();
-		const rows = await exportExecutions(ctx.folder);
+		const rows = await n8n.storedExecutions(ctx.folder);
 		assert.ok(
 			rows.length >= ctx.executionCount,
 			`${rows.length} stored executions, ${ctx.executionCount} run`,
@@ -26,7 +28,7 @@ module.exports = function storedExecutions(t, ctx) {
 				.map((r) => r.id);
 			assert.deepEqual(leaks, [], `key ${key.slice(0, 8)}... found in executions`);
 			assert.deepEqual(
-				filesContaining(ctx.folder, key),
+				n8n.filesContaining(ctx.folder, key),
 				[],
 				`key ${key.slice(0, 8)}... found in files`,
 			);

@@ -1,11 +1,11 @@
 'use strict';
-// The package as users get it: `npm pack`, then the steps of n8n's own community package
-// installer, with the tarball instead of a registry download.
+// A community package as users get it: built, `npm pack`ed, then installed by the steps of
+// n8n's own community package installer, with the tarball instead of a registry download.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { runOrThrow } = require('./processes');
-const { cleanEnv } = require('./n8n-install');
+const { runOrThrow } = require('../processes');
+const { cleanEnv } = require('./install');
 
 const packDirs = new Set();
 // Tarballs are only needed until installed: they go when the process ends, however it ends.
@@ -26,6 +26,36 @@ async function packPackage(repoDir) {
 	});
 	const [{ filename }] = JSON.parse(stdout);
 	return path.join(dest, filename);
+}
+
+/**
+ * Builds the package of `repoDir` (`npm run build`) in a staging copy (its top-level files,
+ * `sourceDirs`, and a link to its node_modules), then packs it: other jobs may run a build
+ * (which first deletes dist/) in the clone at the same time. With `build: false`, packs the
+ * clone as it is.
+ */
+async function buildAndPack(repoDir, { build = true, sourceDirs = [], log = () => {} } = {}) {
+	if (!build) return packPackage(repoDir);
+	const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-build-'));
+	try {
+		for (const entry of fs.readdirSync(repoDir, { withFileTypes: true })) {
+			if (entry.isFile())
+				fs.copyFileSync(path.join(repoDir, entry.name), path.join(staging, entry.name));
+		}
+		for (const dir of sourceDirs) {
+			fs.cpSync(path.join(repoDir, dir), path.join(staging, dir), { recursive: true });
+		}
+		fs.symlinkSync(path.join(repoDir, 'node_modules'), path.join(staging, 'node_modules'), 'dir');
+		log('Building the package (npm run build) in a staging copy...');
+		await runOrThrow('npm', ['run', 'build'], {
+			cwd: staging,
+			env: cleanEnv(),
+			timeoutMs: 5 * 60000,
+		});
+		return await packPackage(staging);
+	} finally {
+		fs.rmSync(staging, { recursive: true, force: true });
+	}
 }
 
 /**
@@ -71,4 +101,4 @@ async function installPackageLikeN8n(tarball, folder) {
 	return { name: manifest.name, version: manifest.version, dir: packageDir };
 }
 
-module.exports = { packPackage, installPackageLikeN8n };
+module.exports = { buildAndPack, packPackage, installPackageLikeN8n };
