@@ -44,13 +44,7 @@ async function driver(mode) {
 			await context.helpers.httpRequestWithAuthentication.call(
 				context,
 				'statProxiesApi',
-				httpOptions({
-					body,
-					baseUrl: sandbox.url,
-					dryRun: false,
-					orderInRetries: false,
-					timeout: 30000,
-				}),
+				httpOptions({ body, timeout: 30000 }, sandbox.url),
 			);
 		}
 	}

@@ -143,7 +143,7 @@ function rows(results) {
 		const flat =
 			held[held.length - 1] <= 1.1 * Math.min(...held.slice(0, -1)) &&
 			Math.abs(residue.bytesPerItem) < 0.01 * marginal &&
-			memory.rememberedRuns === 0;
+			memory.remembered.entries === 0;
 		out.push([
 			`output held, bytes per item (N = ${sizes.join(', ')})`,
 			held.map((b) => f(b, 0)).join(', '),
@@ -154,7 +154,7 @@ function rows(results) {
 		out.push([
 			`heap left after ${residue.runs} runs of ${residue.itemsPerRun} items, outputs dropped`,
 			`${f(residue.bytesPerItem, 2)} bytes per item (${f(residue.bytes / 1024, 0)} KiB in all)`,
-			`runs remembered: ${memory.rememberedRuns}`,
+			`items remembered: ${memory.remembered.entries}`,
 			'flat',
 			verdict(flat),
 		]);

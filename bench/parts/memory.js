@@ -74,7 +74,7 @@ async function main() {
 	}
 	const largest = SIZES[SIZES.length - 1];
 	const left = await residue(largest, LEAK_RUNS);
-	const { rememberedRunCount } = require(path.join(ROOT, 'dist/nodes/OrderProxies/retryMemory.js'));
+	const { memorySize } = require(path.join(ROOT, 'dist/nodes/OrderProxies/executionMemory.js'));
 	console.log(
 		JSON.stringify({
 			sizes: SIZES,
@@ -86,7 +86,7 @@ async function main() {
 				bytes: left,
 				bytesPerItem: left / (largest * LEAK_RUNS),
 			},
-			rememberedRuns: rememberedRunCount(),
+			remembered: memorySize(),
 		}),
 	);
 }

@@ -30,7 +30,7 @@ const COMPARE = comparedPackages();
 /** The very options the node's transport hands to n8n for each order. */
 function requestOptions(baseUrl) {
 	const { httpOptions } = require(`${ROOT}/dist/nodes/OrderProxies/transport`);
-	return httpOptions({ body: BODY, baseUrl, dryRun: false, orderInRetries: false, timeout: 30000 });
+	return httpOptions({ body: BODY, timeout: 30000 }, baseUrl);
 }
 
 function rawPost(url, key, agent) {
