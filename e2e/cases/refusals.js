@@ -24,7 +24,7 @@ const VALIDATION = [
 		id: 'e2eBadQtyAboveMax',
 		title: 'quantity above Max Quantity',
 		parameters: { quantity: 150, productType: 'x1' },
-		message: /^Quantity 150 is above the Max Quantity of 100.*\(received 150\) \[item 0\]$/,
+		message: /^Quantity 150 is above the limit of 100 proxies per order set on this node \[item 0\]$/,
 	},
 	{
 		id: 'e2eBadMaxQty',
@@ -61,8 +61,9 @@ const VALIDATION = [
 		title: 'plain http base URL to a remote host',
 		credential: 'remoteHttp',
 		parameters: { quantity: 1, productType: 'x1' },
+		// The credential's problem, named once for the run: no item.
 		message:
-			/^Base URL must use https:\/\/.*\(received "http:\/\/statproxies\.invalid"\) \[item 0\]$/,
+			/^The credential's Base URL must use https:\/\/.*\(received "http:\/\/statproxies\.invalid"\)$/,
 	},
 ];
 
