@@ -19,6 +19,7 @@ const CASES = [
 	'refusals',
 	'error-output',
 	'retry',
+	'ai-agent',
 	'examples',
 	'credential-test',
 	'stored-executions',
@@ -43,7 +44,8 @@ async function main() {
 	const filtered = {
 		test: (name, fn) => (!grep || name.includes(grep) ? t.test(name, fn) : undefined),
 	};
-	for (const name of CASES) require(`./cases/${name}`)(filtered, ctx);
+	// A case module may set up asynchronously (a server whose port a credential needs).
+	for (const name of CASES) await require(`./cases/${name}`)(filtered, ctx);
 
 	const setupStarted = Date.now();
 	const instance = await prepareLocalInstance({
