@@ -22,6 +22,7 @@ const CASES = [
 	'ai-agent',
 	'examples',
 	'credential-test',
+	'ai-agent-chat',
 	'stored-executions',
 ];
 

@@ -23,8 +23,8 @@ async function agentModel(ctx) {
 		const model = await startScriptedModel();
 		ctx.agentModel = model;
 		ctx.agentModelCredential = ctx.credential({
-			id: 'spModelCred',
-			name: 'Scripted model',
+			id: 'spOpenAiCred',
+			name: 'OpenAI account', // the name examples/agent-orders.json refers to
 			type: 'openAiApi',
 			data: { apiKey: MODEL_KEY, url: `${model.url}/v1`, header: false },
 		});
@@ -180,17 +180,20 @@ module.exports = async function aiAgent(t, ctx) {
 		['thrown', ids.plain],
 		['On Error = Continue', ids.continue],
 	]) {
-		t.test(`agent: 500 proxies is refused, nothing sent; the model told why (${title})`, async () => {
-			const { result, tools } = await runAgent(ctx, id, [
-				{ toolCalls: [order(500)] },
-				{ text: 'Could not order.' },
-			]);
-			expectSuccess(result);
-			assert.equal(sandbox.orderRequests.length, 0);
-			const content = told(tools, 1);
-			console.log(`       tool message (${title}): ${content}`);
-			assert.match(content, /limit of 100 proxies per order/);
-		});
+		t.test(
+			`agent: 500 proxies is refused, nothing sent; the model told why (${title})`,
+			async () => {
+				const { result, tools } = await runAgent(ctx, id, [
+					{ toolCalls: [order(500)] },
+					{ text: 'Could not order.' },
+				]);
+				expectSuccess(result);
+				assert.equal(sandbox.orderRequests.length, 0);
+				const content = told(tools, 1);
+				console.log(`       tool message (${title}): ${content}`);
+				assert.match(content, /limit of 100 proxies per order/);
+			},
+		);
 	}
 
 	t.test('agent: unknown outcome, then the same call again: bought once', async () => {

@@ -27,7 +27,10 @@ function readBody(req) {
 
 function sendJson(res, status, body) {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 
@@ -68,12 +71,21 @@ function completion(model, message) {
 /** The same answer as server-sent events, for a client that asked for `stream: true`. */
 function sendStream(res, model, message) {
 	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-	const base = { id: `chatcmpl-scripted-${Date.now()}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+	const base = {
+		id: `chatcmpl-scripted-${Date.now()}`,
+		object: 'chat.completion.chunk',
+		created: Math.floor(Date.now() / 1000),
+		model,
+	};
 	const delta = { role: 'assistant', content: message.content ?? '' };
-	if (message.tool_calls) delta.tool_calls = message.tool_calls.map((call, index) => ({ index, ...call }));
+	if (message.tool_calls)
+		delta.tool_calls = message.tool_calls.map((call, index) => ({ index, ...call }));
 	const chunks = [
 		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
-		{ ...base, choices: [{ index: 0, delta: {}, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }] },
+		{
+			...base,
+			choices: [{ index: 0, delta: {}, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }],
+		},
 	];
 	for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
 	res.end('data: [DONE]\n\n');
@@ -99,12 +111,22 @@ async function startScriptedModel(options = {}) {
 			json = undefined;
 		}
 		const path = (req.url || '/').split('?')[0];
-		const record = { method: req.method, path, headers: { ...req.headers }, body: raw, json, at: Date.now() };
+		const record = {
+			method: req.method,
+			path,
+			headers: { ...req.headers },
+			body: raw,
+			json,
+			at: Date.now(),
+		};
 		requests.push(record);
 		history.push(record);
 
 		if (req.method === 'GET' && path === '/v1/models') {
-			return sendJson(res, 200, { object: 'list', data: [{ id: 'scripted', object: 'model', owned_by: 'e2e' }] });
+			return sendJson(res, 200, {
+				object: 'list',
+				data: [{ id: 'scripted', object: 'model', owned_by: 'e2e' }],
+			});
 		}
 		if (req.method !== 'POST' || path !== '/v1/chat/completions' || !json) {
 			return sendJson(res, 404, { error: { message: `not scripted: ${req.method} ${path}` } });
@@ -162,7 +184,11 @@ async function startScriptedModel(options = {}) {
 					} catch {
 						parsed = null;
 					}
-					seen.set(message.tool_call_id, { tool_call_id: message.tool_call_id, content: message.content, parsed });
+					seen.set(message.tool_call_id, {
+						tool_call_id: message.tool_call_id,
+						content: message.content,
+						parsed,
+					});
 				}
 			}
 			return [...seen.values()];
