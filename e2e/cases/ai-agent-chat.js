@@ -6,10 +6,9 @@
 // message. Needs `n8n start`: it runs after the cases that use the n8n CLI.
 const { randomUUID } = require('node:crypto');
 const { assert } = require('../lib/expect');
-const { agentModel, agentWorkflowParts } = require('./ai-agent');
+const { agentModel, order } = require('../agent-workflows');
 
 const EXAMPLE = 'StatProxies: AI agent orders from a chat';
-const { TOOL } = agentWorkflowParts;
 
 function triggerName(workflow) {
 	return workflow.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger').name;
@@ -33,11 +32,6 @@ async function chat(ctx, workflow, chatInput) {
 	assert.equal(res.status, 200, `chat webhook answered ${res.status}: ${text.slice(0, 300)}`);
 	return text;
 }
-
-const order = (quantity, customer, productType = 'x1') => ({
-	name: TOOL,
-	args: { quantity, productType, customer },
-});
 
 module.exports = async function aiAgentChat(t, ctx) {
 	const { sandbox } = ctx;
