@@ -28,6 +28,15 @@ function told(tools, n) {
 	return tools[n - 1].content;
 }
 
+// The customer the model gives, then the run index and the execution id as letters (a
+// customer is a-z only): what the node sees of its run, told back through the order.
+const PROBE = {
+	additionalFields: {
+		customer:
+			"={{ $fromAI('customer', 'Customer name: lowercase letters a-z only', 'string') + 'run' + String($thisRunIndex).replace(/\\d/g, d => 'abcdefghij'[d]) + 'exec' + String($execution.id).replace(/\\d/g, d => 'abcdefghij'[d]) }}",
+	},
+};
+
 const digitsAsLetters = (text) => String(text).replace(/\d/g, (d) => 'abcdefghij'[d]);
 
 module.exports = async function aiAgent(t, ctx) {
@@ -39,15 +48,10 @@ module.exports = async function aiAgent(t, ctx) {
 		plain: workflow('e2eAgentOrder'),
 		continue: workflow('e2eAgentContinue', { settings: { onError: 'continueRegularOutput' } }),
 		budget: workflow('e2eAgentBudget', { options: { maxProxiesPerExecution: 150 } }),
-		probe: workflow('e2eAgentProbe', {
-			options: { dryRun: true },
-			// The run index and the execution id, as letters (a customer is a-z only).
-			parameters: {
-				additionalFields: {
-					customer:
-						"={{ $fromAI('customer', 'Customer name: lowercase letters a-z only', 'string') + 'run' + String($thisRunIndex).replace(/\\d/g, d => 'abcdefghij'[d]) + 'exec' + String($execution.id).replace(/\\d/g, d => 'abcdefghij'[d]) }}",
-				},
-			},
+		probe: workflow('e2eAgentProbe', { options: { dryRun: true }, parameters: PROBE }),
+		retry: workflow('e2eAgentRetry', {
+			parameters: PROBE,
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 		}),
 	};
 
@@ -184,6 +188,24 @@ module.exports = async function aiAgent(t, ctx) {
 		assert.equal(new Set(parsed.map((m) => m[3])).size, 1, 'one execution id');
 		if (executionId) assert.equal(parsed[0][3], executionId);
 	});
+
+	for (const fault of ['429', 'reset-after-body']) {
+		t.test(`agent: Retry On Fail after a ${fault} tries again in the same run`, async () => {
+			sandbox.setFault(fault, { nth: 1 });
+			const { result, tools } = await runAgent(ctx, ids.retry, [
+				{ toolCalls: [order(1, 'retry')] },
+				{ text: 'Done.' },
+			]);
+			expectSuccess(result);
+			const customers = sandbox.orderRequests.map((r) => r.json.customer);
+			console.log(`       ${fault}: requests ${customers.join(' ')}; told ${told(tools, 1)}`);
+			assert.equal(tools.length, 1, 'one tool message');
+			assert.equal(new Set(customers).size, 1, 'every try under one run index');
+			// After a lost answer the retry memory must not send the order again.
+			assert.equal(customers.length, fault === '429' ? 2 : 1, 'order requests sent');
+			assert.equal(sandbox.orders.length, 1, 'orders sold');
+		});
+	}
 
 	// Last, so that it also sees what the cases above sent the model.
 	t.test('agent: no API key in anything the model server received', async () => {
