@@ -23,8 +23,10 @@ const CASES = [
 	'refusals',
 	'error-output',
 	'retry',
+	'ai-agent',
 	'examples',
 	'credential-test',
+	'ai-agent-chat',
 	'stored-executions',
 ];
 
@@ -50,7 +52,8 @@ async function main() {
 	const mattermost = await startMattermostListener();
 	const ctx = createContext({ n8n, sandbox, mattermost });
 	const t = createRunner({ log, grep: option('--grep'), skip: SKIP[n8n.major] || [] });
-	for (const name of CASES) require(`./cases/${name}`)(t, ctx);
+	// A case module may set up asynchronously (a server whose port a credential needs).
+	for (const name of CASES) await require(`./cases/${name}`)(t, ctx);
 
 	const setupStarted = Date.now();
 	const instance = await prepareLocalInstance({
