@@ -3,6 +3,7 @@ import {
 	boughtCustomers,
 	customerItems,
 	CUSTOMERS,
+	ORDER_PER_CUSTOMER,
 	RETRY_AT_MAX,
 	sandboxCredential,
 	sentCustomers,
@@ -16,9 +17,8 @@ const sandbox = useSandbox();
 const FIVE = CUSTOMERS.slice(0, 5);
 /** A quantity that (almost always) evaluates differently on every try, like $now or a counter. */
 const RANDOM_QUANTITY = {
+	...ORDER_PER_CUSTOMER,
 	quantity: '={{ 1 + Math.floor(Math.random() * 90) }}',
-	productType: 'captcha',
-	additionalFields: { customer: '={{ $json.customer }}' },
 };
 
 afterEach(() => {
@@ -75,11 +75,7 @@ describe('Retry On Fail remembers each item, whatever its parameters evaluate to
 		sandbox.setFault('429', { nth: 5, times: 1 });
 		const result = await runWorkflow({
 			credential: sandboxCredential(sandbox),
-			parameters: {
-				quantity: 1,
-				productType: 'captcha',
-				additionalFields: { customer: '={{ $json.customer }}' },
-			},
+			parameters: ORDER_PER_CUSTOMER,
 			items: customerItems(5),
 			settings: RETRY_AT_MAX,
 		});
@@ -96,11 +92,7 @@ describe('What the memory holds', () => {
 		await expect(
 			executeNode({
 				credential: sandboxCredential(sandbox),
-				parameters: {
-					quantity: 1,
-					productType: 'captcha',
-					additionalFields: { customer: '={{ $json.customer }}' },
-				},
+				parameters: ORDER_PER_CUSTOMER,
 				items: [{ customer: 'ok' }, { customer: 'Not OK' }],
 			}),
 		).rejects.toThrow('[item 1]');
@@ -113,11 +105,7 @@ describe('What the memory holds', () => {
 		sandbox.setFault('429', { nth: 3, times: 1 });
 		const options = {
 			credential: sandboxCredential(sandbox),
-			parameters: {
-				quantity: 1,
-				productType: 'captcha',
-				additionalFields: { customer: '={{ $json.customer }}' },
-			},
+			parameters: ORDER_PER_CUSTOMER,
 			items: customerItems(3),
 			executionId: 'memory-count',
 		};
@@ -137,11 +125,7 @@ describe('What the memory holds', () => {
 		const before = memorySize();
 		const result = await runWorkflow({
 			credential: sandboxCredential(sandbox),
-			parameters: {
-				quantity: 1,
-				productType: 'captcha',
-				additionalFields: { customer: '={{ $json.customer }}' },
-			},
+			parameters: ORDER_PER_CUSTOMER,
 			items: customerItems(2),
 			settings: RETRY_AT_MAX,
 		});
@@ -153,11 +137,7 @@ describe('What the memory holds', () => {
 		const run = (executionId: string) =>
 			executeNode({
 				credential: sandboxCredential(sandbox),
-				parameters: {
-					quantity: 1,
-					productType: 'captcha',
-					additionalFields: { customer: '={{ $json.customer }}' },
-				},
+				parameters: ORDER_PER_CUSTOMER,
 				items: customerItems(2),
 				executionId,
 			});
