@@ -7,7 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { run } = require('../processes');
 
-const ENCRYPTION_KEY = 'statproxies-e2e-not-a-secret';
+const ENCRYPTION_KEY = 'n8n-lab-not-a-secret';
 const MINUTE = 60000;
 
 function freePort() {
@@ -25,7 +25,7 @@ function freePort() {
  * A fresh n8n user folder with its own task-broker port, so that runs never share state.
  * @returns {Promise<{ n8n, path: string, env: (extra?: object) => object }>}
  */
-async function newUserFolder(n8n, { prefix = 'statproxies-n8n-' } = {}) {
+async function newUserFolder(n8n, { prefix = 'n8n-lab-' } = {}) {
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	const brokerPort = await freePort();
 	const env = (extra = {}) =>

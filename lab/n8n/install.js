@@ -30,7 +30,8 @@ function manifestDir(version) {
 function cacheRoot() {
 	if (process.env.N8N_E2E_CACHE) return process.env.N8N_E2E_CACHE;
 	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-	return path.join(base, 'n8n-nodes-statproxies');
+	// Named after the package under test (n8n-nodes-statproxies): one cache per project.
+	return path.join(base, require('../../package.json').name);
 }
 
 // `npm run` exports its own settings as npm_* variables (ignore_scripts, local_prefix of the

@@ -18,7 +18,7 @@ process.on('exit', () => {
  * removed when this process exits.
  */
 async function packPackage(repoDir) {
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'statproxies-pack-'));
+	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-lab-pack-'));
 	packDirs.add(dest);
 	const { stdout } = await runOrThrow('npm', ['pack', '--json', '--pack-destination', dest], {
 		cwd: repoDir,
@@ -65,7 +65,7 @@ async function buildAndPack(repoDir, { build = true, sourceDirs = [], log = () =
  */
 async function installPackageLikeN8n(tarball, folder) {
 	const nodesDir = path.join(folder.path, '.n8n', 'nodes');
-	const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'statproxies-unpack-'));
+	const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-lab-unpack-'));
 	await runOrThrow('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1']);
 	const manifestPath = path.join(staging, 'package.json');
 	const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
