@@ -156,3 +156,65 @@ describe('What the memory holds', () => {
 		expect(second[0].json.order_id).toBe(sandbox.orders[1].order_id);
 	});
 });
+
+describe('What an earlier try of the run did wins over what the item asks for now', () => {
+	const credential = () => sandboxCredential(sandbox);
+	async function twoTries(executionId: string, secondTry: typeof ORDER_PER_CUSTOMER) {
+		sandbox.setFault('429', { nth: 2, times: 1 });
+		const items = customerItems(2);
+		await expect(
+			executeNode({ credential: credential(), parameters: ORDER_PER_CUSTOMER, items, executionId }),
+		).rejects.toThrow('[item 1]');
+		return await executeNode({
+			credential: credential(),
+			parameters: secondTry,
+			items,
+			executionId,
+			continueOnFail: true,
+		});
+	}
+
+	test('placed on the first try, invalid on the second: the item still reports its order', async () => {
+		const output = await twoTries('then-invalid', {
+			...ORDER_PER_CUSTOMER,
+			quantity: "={{ $json.customer === 'itema' ? 500 : 1 }}",
+		});
+		expect(output[0].json).toMatchObject({ order_id: sandbox.orders[0].order_id, quantity: 1 });
+		expect(output[0].json.note).toMatch(/now no valid order, or a dry run/);
+		expect(boughtCustomers(sandbox)).toEqual(['itema', 'itemb']);
+	});
+
+	test('placed on the first try, a dry run on the second: the item reports its order, not a preview', async () => {
+		const output = await twoTries('then-dry', {
+			...ORDER_PER_CUSTOMER,
+			options: { dryRun: "={{ $json.customer === 'itema' }}" },
+		});
+		expect(output[0].json.order_id).toBe(sandbox.orders[0].order_id);
+		expect(output[0].json.dry_run).toBeUndefined();
+	});
+
+	test('two tool calls with the same run index but their own call ids never share a memory', async () => {
+		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
+		const call = (toolCallId: string) =>
+			executeNode({
+				credential: credential(),
+				parameters: ORDER_PER_CUSTOMER,
+				items: [{ customer: 'itema', toolCallId }],
+				executionId: 'tool-calls',
+				asTool: true,
+				continueOnFail: true,
+			});
+		const first = await call('call_1');
+		expect(String(first[0].json.error)).toContain('may have been placed');
+		// A second call (another customer) at the same run index is not given the first's outcome.
+		const second = await executeNode({
+			credential: credential(),
+			parameters: ORDER_PER_CUSTOMER,
+			items: [{ customer: 'itemb', toolCallId: 'call_2' }],
+			executionId: 'tool-calls',
+			asTool: true,
+		});
+		expect(second[0].json.order_id).toBe(sandbox.orders[1].order_id);
+		expect(boughtCustomers(sandbox)).toEqual(['itema', 'itemb']);
+	});
+});

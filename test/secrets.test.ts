@@ -13,6 +13,7 @@ import {
 	testCredential,
 	type StatProxiesCredential,
 } from './harness/n8n';
+import * as rawServer from './harness/rawServer';
 import { startSandbox, useSandbox } from './harness/sandbox';
 
 const sandbox = useSandbox();
@@ -155,5 +156,31 @@ describe('The API key never appears in executions, errors or outputs', () => {
 
 		expect(results.map((result) => result.status)).toEqual(['OK', 'Error', 'Error']);
 		expect(occurrences(JSON.stringify(results), sandbox.keys.full)).toBe(0);
+	});
+});
+
+describe('A key that StatProxies echoes back is hidden before anything is cut short', () => {
+	test('echoed where the 200-character excerpt of the answer would cut it: not a piece of it in the message', async () => {
+		const raw = (await rawServer.startRawServer()) as {
+			url: string;
+			answer(answer: { status: number; headers: Record<string, string>; body: string }): void;
+			close(): Promise<void>;
+		};
+		try {
+			const key = ['sk', 'live', '0123456789abcdefghij'].join('_');
+			raw.answer({
+				status: 200,
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ response: 'x'.repeat(150), auth: `Bearer ${key}` }),
+			});
+			const result = await runWorkflow({
+				credential: { apiKey: key, baseUrl: raw.url },
+				parameters: ORDER,
+			});
+			expect(result.error?.message).toContain('may have been placed');
+			expect(result.error?.message).not.toContain(key.slice(0, 10));
+		} finally {
+			await raw.close();
+		}
 	});
 });

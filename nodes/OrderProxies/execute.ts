@@ -13,7 +13,7 @@ import { nodeMemory, type NodeMemory } from './executionMemory';
 import { FOR_THE_MODEL, guard, runSoFar, type Failure } from './messages';
 import { checkBaseUrl, checkOrder, type OrderBody, type ValidOrder } from './order.schema';
 import { orderKeys } from './orderKey';
-import { orderRequest, placeOrder } from './transport';
+import { orderRequest, placeOrder, type Outcome } from './transport';
 
 interface StatProxiesCredentials {
 	apiKey: string;
@@ -24,7 +24,8 @@ interface StatProxiesCredentials {
 type Plan =
 	| { kind: 'send'; order: ValidOrder }
 	| { kind: 'preview'; order: ValidOrder }
-	| { kind: 'replay'; order: ValidOrder }
+	/** An item an earlier try of this run placed, or left unknown; `now` is what it asks for today. */
+	| { kind: 'replay'; now: Plan }
 	| Refusal;
 
 /** An item that ends without an order: refused by a rule or guard, or by n8n itself. */
@@ -75,20 +76,23 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 		type: 'statProxiesApi',
 		data: { ...credentials },
 	};
-	// Retry On Fail runs the node again under the same execution, node and run index.
+	// Retry On Fail runs the node again under the same execution, node and run index. A tool
+	// call also carries its id: two calls can never share one run's memory.
+	const toolCallId = asTool ? items[0]?.json.toolCallId : undefined;
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
+	const run = typeof toolCallId === 'string' ? `${runIndex}/${toolCallId}` : String(runIndex);
 	const memory = nodeMemory(this, node.name);
 	const keys = orderKeys(this);
 	const retried = retriedBy(this);
 
 	const plans = items.map((_, itemIndex) => planItem(this, itemIndex, retried));
-	const reserved = applyExecutionGuards(plans, memory, runIndex);
+	const reserved = applyExecutionGuards(plans, memory, run);
 
 	/** The error that stops the node: n8n drops its output, so it names what was bought. */
 	const stopped = (fate: Refusal, itemIndex: number) => {
 		const error = nodeError(node, fate, itemIndex, hideKey, asTool);
 		const placed = items.flatMap((_, item) => {
-			const outcome = memory.recall(runIndex, item)?.outcome;
+			const outcome = memory.recall(run, item)?.outcome;
 			return outcome?.kind === 'placed' ? [{ item, orderId: outcome.orderId }] : [];
 		});
 		const unknown = fate.kind === 'failed' && fate.failure.kind === 'unknown';
@@ -98,23 +102,14 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 
 	const decide = async (plan: Plan, itemIndex: number): Promise<Fate> => {
 		if (plan.kind === 'failed' || plan.kind === 'thrown') return plan;
+		if (plan.kind === 'replay') return replay(plan.now, itemIndex);
 		const { order } = plan;
-		const asked = JSON.stringify(order.body);
 		if (plan.kind === 'preview') {
 			const request = orderRequest(order, baseUrl);
 			const shown = { ...request, url: hideKey(request.url) };
 			return { kind: 'done', json: { dry_run: true, request: shown, ...order.body } };
 		}
-		if (plan.kind === 'replay') {
-			const earlier = memory.recall(runIndex, itemIndex);
-			if (earlier?.outcome.kind === 'placed') {
-				const was = JSON.parse(earlier.order) as OrderBody;
-				const json = placedItem(earlier.outcome, was);
-				if (earlier.order !== asked) json.note = guard.parametersChanged(was, order.body);
-				return { kind: 'done', json };
-			}
-			return { kind: 'failed', failure: guard.earlierTryUnknown(earlier?.outcome as Failure) };
-		}
+		const asked = JSON.stringify(order.body);
 		const key = order.orderKey;
 		if (key !== undefined) {
 			const claim = await keys.claim(key);
@@ -124,7 +119,7 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 			}
 		}
 		const outcome = await placeOrder(this, order, baseUrl, credential);
-		memory.remember(runIndex, itemIndex, asked, outcome);
+		memory.remember(run, itemIndex, asked, outcome);
 		if (outcome.kind === 'placed') return { kind: 'done', json: placedItem(outcome, order.body) };
 		if (outcome.kind !== 'unknown') {
 			// Nothing was bought: the budget and the key are free for a corrected order.
@@ -132,6 +127,19 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 			if (key !== undefined) await keys.release(key);
 		}
 		return { kind: 'failed', failure: outcome };
+	};
+
+	/** What an earlier try of this run did for the item, whatever the item asks for now. */
+	const replay = (now: Plan, itemIndex: number): Fate => {
+		const earlier = memory.recall(run, itemIndex) as { order: string; outcome: Outcome };
+		if (earlier.outcome.kind !== 'placed') {
+			return { kind: 'failed', failure: guard.earlierTryUnknown(earlier.outcome) };
+		}
+		const was = JSON.parse(earlier.order) as OrderBody;
+		const json = placedItem(earlier.outcome, was);
+		const asked = now.kind === 'send' || now.kind === 'preview' ? now.order.body : undefined;
+		if (JSON.stringify(asked) !== earlier.order) json.note = guard.parametersChanged(was, asked);
+		return { kind: 'done', json };
 	};
 
 	const output: INodeExecutionData[] = [];
@@ -159,7 +167,7 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	}
 
 	// n8n retries only a run that failed: a clean run's item memory is of no further use.
-	if (!failed) memory.forgetRun(runIndex);
+	if (!failed) memory.forgetRun(run);
 	return [output];
 }
 
@@ -229,20 +237,21 @@ function planItem(
  * of an order key per run, and the execution's budget. Returns the quantity each item to
  * send has reserved, which it gives back if it buys nothing.
  */
-function applyExecutionGuards(plans: Plan[], memory: NodeMemory, runIndex: number) {
+function applyExecutionGuards(plans: Plan[], memory: NodeMemory, run: string) {
 	const reserved = new Map<number, number>();
 	const keysInRun = new Set<string>();
 	for (const [itemIndex, plan] of plans.entries()) {
-		if (plan.kind !== 'send') continue;
-		const { order } = plan;
-		// An item an earlier try placed or left unknown is never sent again, whatever its
-		// parameters evaluate to now: only refused and unsent items are sent again.
-		if (memory.recall(runIndex, itemIndex)) {
-			plans[itemIndex] = { kind: 'replay', order };
+		// An item an earlier try placed or left unknown is never sent again, whatever it asks
+		// for now (other parameters, a dry run, even invalid ones): only refused and unsent
+		// items are sent again.
+		if (memory.recall(run, itemIndex)) {
+			plans[itemIndex] = { kind: 'replay', now: plan };
 			continue;
 		}
+		if (plan.kind !== 'send') continue;
+		const { order } = plan;
 		const fail = (failure: Failure) => (plans[itemIndex] = { kind: 'failed', failure });
-		if (memory.unknownElsewhere(JSON.stringify(order.body), runIndex)) {
+		if (memory.unknownElsewhere(JSON.stringify(order.body), run)) {
 			fail(guard.repeatAfterUnknown());
 			continue;
 		}

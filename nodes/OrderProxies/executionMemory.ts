@@ -25,9 +25,9 @@ interface NodeRecord {
 	/** Quantity placed, unknown, or reserved by a run that is sending. */
 	spent: number;
 	/** An order's body, as JSON -> the run in which it ended unknown. */
-	unknownOrders: Map<string, number>;
-	/** Run index -> item index -> what the item's last try did. */
-	runs: Map<number, Map<number, ItemRecord>>;
+	unknownOrders: Map<string, string>;
+	/** Run -> item index -> what the item's last try did. */
+	runs: Map<string, Map<number, ItemRecord>>;
 }
 
 interface ExecutionRecord {
@@ -59,14 +59,14 @@ function prune(now: number, keep: string) {
 }
 
 export interface NodeMemory {
-	recall(runIndex: number, itemIndex: number): ItemRecord | undefined;
-	remember(runIndex: number, itemIndex: number, order: string, outcome: Outcome): void;
-	forgetRun(runIndex: number): void;
+	recall(run: string, itemIndex: number): ItemRecord | undefined;
+	remember(run: string, itemIndex: number, order: string, outcome: Outcome): void;
+	forgetRun(run: string): void;
 	spent(): number;
 	reserve(quantity: number): void;
 	release(quantity: number): void;
 	/** Whether an identical order ended unknown in another run of this node. */
-	unknownElsewhere(order: string, runIndex: number): boolean;
+	unknownElsewhere(order: string, run: string): boolean;
 }
 
 interface ExecutionHooks {
@@ -122,26 +122,26 @@ export function nodeMemory(ctx: ExecutionHooks, nodeName: string): NodeMemory {
 	}
 
 	return {
-		recall(runIndex, itemIndex) {
-			return node(false)?.runs.get(runIndex)?.get(itemIndex);
+		recall(run, itemIndex) {
+			return node(false)?.runs.get(run)?.get(itemIndex);
 		},
-		remember(runIndex, itemIndex, order, outcome) {
+		remember(run, itemIndex, order, outcome) {
 			if (outcome.kind !== 'placed' && outcome.kind !== 'unknown') return;
 			const found = node(true) as NodeRecord;
-			let run = found.runs.get(runIndex);
-			if (!run) found.runs.set(runIndex, (run = new Map()));
-			if (!run.has(itemIndex)) count(1);
-			run.set(itemIndex, { order, outcome });
+			let items = found.runs.get(run);
+			if (!items) found.runs.set(run, (items = new Map()));
+			if (!items.has(itemIndex)) count(1);
+			items.set(itemIndex, { order, outcome });
 			if (outcome.kind === 'unknown') {
 				if (!found.unknownOrders.has(order)) count(1);
-				found.unknownOrders.set(order, runIndex);
+				found.unknownOrders.set(order, run);
 			}
 		},
-		forgetRun(runIndex) {
-			const run = node(false)?.runs.get(runIndex);
-			if (!run) return;
-			count(-run.size);
-			node(false)?.runs.delete(runIndex);
+		forgetRun(run) {
+			const items = node(false)?.runs.get(run);
+			if (!items) return;
+			count(-items.size);
+			node(false)?.runs.delete(run);
 		},
 		spent() {
 			return node(false)?.spent ?? 0;
@@ -153,9 +153,9 @@ export function nodeMemory(ctx: ExecutionHooks, nodeName: string): NodeMemory {
 			const found = node(false);
 			if (found) found.spent = Math.max(0, found.spent - quantity);
 		},
-		unknownElsewhere(order, runIndex) {
-			const run = node(false)?.unknownOrders.get(order);
-			return run !== undefined && run !== runIndex;
+		unknownElsewhere(order, run) {
+			const where = node(false)?.unknownOrders.get(order);
+			return where !== undefined && where !== run;
 		},
 	};
 }

@@ -168,8 +168,8 @@ export const guard = {
 		...failure,
 		description: `An earlier try of this run already sent this order and could not tell whether it was placed, so it was not sent again. ${failure.description}`,
 	}),
-	parametersChanged: (was: OrderBody, now: OrderBody) =>
-		`An earlier try of this run ordered this item as ${describeOrder(was)}; its parameters changed since (now ${describeOrder(now)}), and it was not ordered again.`,
+	parametersChanged: (was: OrderBody, now: OrderBody | undefined) =>
+		`An earlier try of this run ordered this item as ${describeOrder(was)}; its parameters changed since (now ${now ? describeOrder(now) : 'no valid order, or a dry run'}), and it was not ordered again.`,
 	overBudget: (quantity: number, left: number, budget: number) =>
 		notSent(
 			`ordering ${quantity} more proxies would go over Max Proxies Per Execution (${budget} per execution; ${left} left in this execution)`,

@@ -20,7 +20,11 @@ import { guard, type Failure } from './messages';
 const MAX_ENTRIES = 20_000;
 /** Longer than one read-modify-write of the store (measured: see the README's figures). */
 const SETTLE_MS = 300;
-const ATTEMPTS = 3;
+/**
+ * All keys of a node share one row, so claims of different keys overwrite each other too: a
+ * claim whose marker was lost tries again after a random pause, so that the claims spread out.
+ */
+const ATTEMPTS = 8;
 const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
 
 export interface OrderKeys {
@@ -56,6 +60,7 @@ export function orderKeys(ctx: IExecuteFunctions): OrderKeys {
 			const marker = `${key}\u0000claim:${claimId}:${++claims}`;
 			let problem = 'no answer';
 			for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+				if (attempt > 0) await sleep(Math.random() * SETTLE_MS * Math.min(attempt, 4));
 				try {
 					const result = await claimOnce(key, marker);
 					if (result === 'claimed') return 'claimed';

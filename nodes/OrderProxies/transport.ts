@@ -66,7 +66,13 @@ export async function placeOrder(
 	} catch (error) {
 		return classifyError(error);
 	}
-	return classifyResponse(response.statusCode, response.body);
+	// Before anything is cut into an excerpt: a key cut in half would no longer be found.
+	const key = String(credential.data?.apiKey ?? '').trim();
+	const body =
+		typeof response.body === 'string' && key.length >= 8
+			? response.body.split(key).join('***')
+			: response.body;
+	return classifyResponse(response.statusCode, body);
 }
 
 function parseJson(body: unknown): Record<string, unknown> | undefined {
