@@ -86,8 +86,13 @@ test('F3 placed on try 1, dry run on try 2: the output must report the order, no
 // FAILS: bug in nodes/OrderProxies/executionMemory.ts / execute.ts: memory is keyed by
 // (execution, node, run, item) and forgetRun drops the whole run. Two runs of one node that
 // overlap with the same run index share those records: one's clean end wipes the other's
-// unknown outcome, whose Retry On Fail try then buys again. Reachable only if n8n gives two
-// concurrent calls of a node the same run index (parallel AI-agent tool calls: unverified).
+// unknown outcome, whose next try with that run index buys again. Reachability in n8n 2.41:
+// WorkflowExecute runs one node at a time; an AI tool's tries get a NEW run index each
+// (n8n-core get-input-connection-data.js makeHandleToolInvocation: localRunIndex = runIndex++),
+// but that counter starts at runData[node].length when the tools are built, so agent items
+// processed in one batch can call the tool concurrently with the SAME run index. There the
+// records are shared (a call can replay or inherit another call's outcome); the double buy
+// itself needs a same-index retry, which the tool path does not make. Risk, not a proven buy.
 test('F4 two overlapping runs with one run index: the second buys an unknown order twice', async () => {
 	sandbox.setFault('reset-after-body', { nth: 2, times: 1 });
 	const credential = sandboxCredential(sandbox);

@@ -6,12 +6,14 @@ import { classifyError } from '../nodes/OrderProxies/transport';
 import {
 	boughtCustomers,
 	CONTINUE,
+	CUSTOMERS,
 	customerItems,
 	details,
 	expectNoSecret,
 	RETRY_AT_MAX,
 	sandboxCredential,
 	sentCustomers,
+	timesIn,
 } from './harness/helpers';
 import { useSandbox } from './harness/sandbox';
 import { executeNode, NODE_NAME, runWorkflow } from './harness/n8n';
@@ -260,5 +262,50 @@ describe('An error from the HTTP client is never read as "not started"', () => {
 			cause: new ExpressionError('invalid syntax'),
 		});
 		expect(classifyError(httpClientError)).toMatchObject({ kind: 'unknown' });
+	});
+});
+
+describe('Reviewer scenarios that hold', () => {
+	const THREE = CUSTOMERS.slice(0, 3);
+
+	test('Continue On Fail + Retry On Fail + Order Key, an unknown outcome at item 1: each item sent once; a second execution sends nothing', async () => {
+		sandbox.setFault('reset-after-body', { nth: 2, times: 1 });
+		const parameters = { ...ORDER, options: { orderKey: '={{ $json.customer }}' } };
+		const run = async () =>
+			await runWorkflow({
+				credential: sandboxCredential(sandbox),
+				parameters,
+				items: customerItems(3),
+				settings: { ...RETRY_AT_MAX, ...CONTINUE },
+			});
+		const first = await run();
+		expect(first.output.map((item) => details(item).outcome)).toEqual([undefined, 'unknown', undefined]);
+		expect(sentCustomers(sandbox)).toEqual(THREE);
+		const second = await run();
+		expect(second.output.map((item) => details(item).outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+		expect(sentCustomers(sandbox)).toEqual(THREE);
+	});
+
+	test('an Order Key that changes between tries (random suffix), 429 at item 2: items 0 and 1 are replayed, not bought again', async () => {
+		sandbox.setFault('429', { nth: 3, times: 1 });
+		const result = await runWorkflow({
+			credential: sandboxCredential(sandbox),
+			parameters: { ...ORDER, options: { orderKey: '={{ $json.customer + Math.random() }}' } },
+			items: customerItems(3),
+			settings: RETRY_AT_MAX,
+		});
+		expect(result.error).toBeUndefined();
+		expect(boughtCustomers(sandbox)).toEqual(THREE);
+		expect(timesIn(sentCustomers(sandbox), 'itemc')).toBe(2);
+	});
+
+	test('a base URL with surrounding spaces and an upper-case scheme and host: trimmed, used, the key sent', async () => {
+		const result = await runWorkflow({
+			credential: { apiKey: sandbox.keys.full, baseUrl: `  HTTP://LOCALHOST:${sandbox.port}/  ` },
+			parameters: ORDER,
+			items: customerItems(1),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sandbox.orderRequests[0].headers.authorization).toBe(`Bearer ${sandbox.keys.full}`);
 	});
 });
