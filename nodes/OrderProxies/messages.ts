@@ -208,7 +208,8 @@ export const FOR_THE_MODEL: Record<FailureKind, string> = {
 	not_sent: 'Nothing was bought. Do not call again with the same arguments; tell the user.',
 	over_budget:
 		'Nothing was bought. The spending limit of this execution is reached: do not call this tool again; tell the user.',
-	duplicate: 'This order was already placed earlier: do not call this tool again for it.',
+	duplicate:
+		'Nothing was sent: this order key was used earlier. Do not call this tool again for it; tell the user.',
 	unknown:
 		'Do not call this tool again for this order: ask the user to check the StatProxies dashboard first.',
 };
