@@ -10,7 +10,8 @@ const { ORDER_NODE, orderWorkflow } = require('../workflows');
 const CUSTOMERS = ['randoma', 'randomb', 'randomc'];
 // Below the default Max Quantity of 100, so that every try is valid.
 const RANDOM_QUANTITY = '={{ 1 + Math.floor(Math.random() * 90) }}';
-const NOTE = /^An earlier try of this run ordered this item as (\d+) × x1 for ([a-z]+); its parameters changed since \(now (\d+) × x1 for \2\), and it was not ordered again\.$/;
+const NOTE =
+	/^An earlier try of this run ordered this item as (\d+) × x1 for ([a-z]+); its parameters changed since \(now (\d+) × x1 for \2\), and it was not ordered again\.$/;
 
 function randomWorkflow(id) {
 	return orderWorkflow(id, {
