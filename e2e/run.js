@@ -21,6 +21,10 @@ const CASES = [
 	'retry',
 	'examples',
 	'credential-test',
+	'retry-changed-parameters',
+	'redirects',
+	'order-key',
+	'retry-button-subworkflow',
 	'stored-executions',
 ];
 
