@@ -100,7 +100,7 @@ const MUTATIONS = [
 	{
 		guard: 'Retry On Fail replay (recall -> replay)',
 		file: EXECUTE,
-		find: 'if (memory.recall(runIndex, itemIndex)) {',
+		find: 'if (memory.recall(run, itemIndex)) {',
 		replace: 'if (false) {',
 		tests: t('retry-memory', 'retry'),
 	},
@@ -135,7 +135,7 @@ const MUTATIONS = [
 	{
 		guard: 'forget a clean run',
 		file: EXECUTE,
-		find: 'if (!failed) memory.forgetRun(runIndex);',
+		find: 'if (!failed) memory.forgetRun(run);',
 		replace: '',
 		tests: t('retry-memory'),
 	},
@@ -149,16 +149,37 @@ const MUTATIONS = [
 	{
 		guard: 'replay of an unknown item fails it (not replayed as placed)',
 		file: EXECUTE,
-		find: "if (earlier?.outcome.kind === 'placed') {",
-		replace: 'if (earlier) {',
+		find: "if (earlier.outcome.kind !== 'placed') {",
+		replace: 'if (false) {',
 		tests: t('retry', 'retry-memory'),
 	},
 	{
 		guard: 'parametersChanged note',
 		file: EXECUTE,
-		find: 'if (earlier.order !== asked) json.note = guard.parametersChanged(was, order.body);',
+		find: 'if (JSON.stringify(asked) !== earlier.order) json.note = guard.parametersChanged(was, asked);',
 		replace: '',
 		tests: t('retry-memory', 'guards'),
+	},
+	{
+		guard: 'replay whatever the item asks for now (invalid, a dry run)',
+		file: EXECUTE,
+		find: 'if (memory.recall(run, itemIndex)) {',
+		replace: "if (plan.kind === 'send' && memory.recall(run, itemIndex)) {",
+		tests: t('retry-memory'),
+	},
+	{
+		guard: 'an echoed key is hidden before the excerpt cuts it',
+		file: TRANSPORT,
+		find: "? response.body.split(key).join('***')",
+		replace: '? response.body',
+		tests: t('secrets', 'guards'),
+	},
+	{
+		guard: "a tool call's memory is its own (toolCallId)",
+		file: EXECUTE,
+		find: "typeof toolCallId === 'string' ? `${runIndex}/${toolCallId}` : String(runIndex)",
+		replace: 'String(runIndex)',
+		tests: t('retry-memory'),
 	},
 	{
 		guard: 'onExecutionFinish drop',
@@ -170,7 +191,7 @@ const MUTATIONS = [
 	{
 		guard: 'no identical order after unknown in another run',
 		file: EXECUTE,
-		find: 'if (memory.unknownElsewhere(JSON.stringify(order.body), runIndex)) {',
+		find: 'if (memory.unknownElsewhere(JSON.stringify(order.body), run)) {',
 		replace: 'if (false) {',
 		tests: t('execution-budget'),
 	},
