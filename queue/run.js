@@ -21,11 +21,13 @@ const services = require('./services');
 const { startLatencyProxy } = require('./latency-proxy');
 const cluster = require('./cluster');
 const wf = require('./workflows');
+const orderKey = require('./cases/order-key');
 const { writeScaleDoc } = require('./report');
 
 const CASES = [
 	'one-order-per-call',
 	'retry-on-fail-on-a-worker',
+	'order-key',
 	'worker-killed-mid-order',
 	'retry-button',
 ];
@@ -83,8 +85,8 @@ async function setup(ctx) {
 			mattermostUrl: ctx.listener.url,
 		}),
 	);
-	await n8nLib.importWorkflows(ctx.folder, wf.workflows());
-	for (const { id } of [wf.ORDERS, wf.RETRY]) {
+	await n8nLib.importWorkflows(ctx.folder, [...wf.workflows(), orderKey.workflow()]);
+	for (const { id } of [wf.ORDERS, wf.RETRY, orderKey.ORDER_KEY]) {
 		await n8nLib.cliOrThrow(ctx.folder, ['publish:workflow', `--id=${id}`]);
 	}
 	log('Credentials and workflows imported, workflows published');

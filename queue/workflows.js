@@ -88,4 +88,4 @@ function tag(prefix, index) {
 	return `${prefix}x${letters.padStart(3, 'a')}`;
 }
 
-module.exports = { ORDERS, RETRY, CHANNEL_ID, credentials, workflows, tag };
+module.exports = { ORDERS, RETRY, CHANNEL_ID, STATPROXIES_CREDENTIAL, credentials, workflows, tag };
