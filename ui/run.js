@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run test:ui`: the package in n8n's editor, in a real browser. Starts the same local n8n
+// as `npm start` (sandbox, stand-in Mattermost: nothing can buy real proxies), drives Debian's
+// Chromium with playwright-core, and walks what a user does: sign in, open the example, read
+// the Order Proxies panel, test the credential, run the workflow, find the node in the nodes
+// panel. Screenshots (1440x900) go to ui/screenshots/. Ends with "N passed, N failed".
+const fs = require('node:fs');
+const path = require('node:path');
+const { ensureChromium } = require('./chromium');
+const { startLocalN8n } = require('./local-n8n');
+const editor = require('./editor');
+
+// What the editor must show, read where a user reads it. Adjust here when the node's texts
+// change; each row is checked against the text named in `read`.
+const EXPECTED = {
+	subtitle: {
+		read: "canvas subtitle of the example's Order Proxies node",
+		matches: [/^Order 5 × X1\b/],
+	},
+	notice: { read: "Order Proxies panel's notice", contains: ['Dry Run', 'Execute step'] },
+	docsLink: { read: "the panel's Docs link", excludes: ['#'] },
+	baseUrlHint: {
+		read: 'credential dialog, Base URL: hint and info tooltip as rendered',
+		contains: ['http://127.0.0.1:4010'],
+	},
+	credentialTest: {
+		read: "credential dialog after pressing its test, sandbox's good key",
+		contains: ['Connection tested successfully'],
+	},
+	runOutput: {
+		read: 'Order Proxies output panel after Execute workflow',
+		contains: ['order_id'],
+	},
+	optionLimits: {
+		read: 'a freshly added Order Proxies: the Options block (labels and values)',
+		matches: [/Max Quantity\D{0,40}\b100\b/, /Max Proxies Per Execution\D{0,40}\b1000\b/],
+	},
+	timeoutLabel: { read: 'Options > Add option list', contains: ['Timeout (ms)'] },
+	dryRunSubtitle: {
+		read: 'canvas subtitle of that node with Options > Dry Run on',
+		matches: [/^Dry run/],
+	},
+};
+
+const WORKFLOW = 'StatProxies: order on demand';
+const NODE = 'Order Proxies';
+const CREDENTIAL_TYPE = 'StatProxies API';
+const SCREENSHOTS = path.join(__dirname, 'screenshots');
+
+const results = [];
+const log = (line) => console.log(line);
+
+function record(name, ok, detail = '') {
+	results.push({ name, ok, detail });
+	log(`${ok ? '  ok  ' : '  FAIL'} ${name}${ok || !detail ? '' : `\n         ${detail}`}`);
+}
+
+/** Reads a text with `read()` and checks it against the EXPECTED row `id`. */
+async function expectText(id, read) {
+	const row = EXPECTED[id];
+	const name = `${id}: ${row.read}`;
+	let text;
+	try {
+		text = String((await read()) ?? '');
+	} catch (error) {
+		record(name, false, `could not read it: ${String(error.message || error).split('\n')[0]}`);
+		return;
+	}
+	const problems = [
+		...(row.contains || [])
+			.filter((s) => !text.includes(s))
+			.map((s) => `lacks ${JSON.stringify(s)}`),
+		...(row.excludes || []).filter((s) => text.includes(s)).map((s) => `has ${JSON.stringify(s)}`),
+		...(row.matches || []).filter((re) => !re.test(text)).map((re) => `does not match ${re}`),
+	];
+	const shown = JSON.stringify(text.length > 400 ? `${text.slice(0, 400)}...` : text);
+	record(name, problems.length === 0, `${problems.join(', ')}; read ${shown}`);
+}
+
+let page;
+async function screenshot(name) {
+	if (page) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) }).catch(() => {});
+}
+
+/** A step of the journey: later steps need it, so a failure ends the journey. */
+async function step(name, action) {
+	try {
+		const value = await action();
+		record(name, true);
+		return value;
+	} catch (error) {
+		record(name, false, String(error.message || error).split('\n')[0]);
+		await screenshot(`failed-${name.replace(/\W+/g, '-')}`);
+		throw Object.assign(new Error(`stopped at: ${name}`), { recorded: true });
+	}
+}
+
+async function journey(n8n) {
+	await step('sign in with the owner account npm start prints', () => editor.signIn(page, n8n));
+
+	await step(`open the example "${WORKFLOW}"`, () => editor.openWorkflow(page, n8n.url, WORKFLOW));
+	await screenshot('01-example-workflow');
+	await expectText('subtitle', () => editor.canvasSubtitle(page, NODE));
+
+	const panel = await step(`open the ${NODE} node`, async () => {
+		await editor.openNode(page, NODE);
+		return editor.readNodePanel(page);
+	});
+	await screenshot('02-order-proxies-panel');
+	const labels = ['Credential', 'Quantity', 'Product Type', 'Additional Fields', 'Options'];
+	const missing = labels.filter((label) => !panel.labels.some((l) => l.startsWith(label)));
+	record('the panel renders its labels', missing.length === 0, `missing ${missing.join(', ')}`);
+	await expectText('notice', () => panel.notice);
+	await expectText('docsLink', () => panel.docsUrl);
+
+	const dialog = await step('open the credential', () =>
+		editor.openCredential(page, CREDENTIAL_TYPE),
+	);
+	await expectText('baseUrlHint', () => editor.credentialFieldHelp(page, dialog, 'baseUrl'));
+	const tested = await step("press the credential's test", () => editor.testCredential(dialog));
+	await screenshot('03-credential-tested');
+	await expectText('credentialTest', () => tested);
+	await step('close the credential and the node', async () => {
+		await editor.closeDialog(dialog);
+		await editor.closeNode(page);
+	});
+
+	const status = await step('execute the workflow', () => editor.runWorkflow(page, NODE));
+	await screenshot('04-workflow-executed');
+	record(`${NODE} ran without error`, status === 'success', `its canvas status is ${status}`);
+	const output = await step(`read ${NODE}'s output panel`, async () => {
+		await editor.openNode(page, NODE);
+		return editor.readOutputPanel(page);
+	});
+	await screenshot('05-order-proxies-output');
+	await expectText('runOutput', () => output);
+	await step('close the node', () => editor.closeNode(page));
+
+	const found = await step('search the nodes panel for "proxy"', () =>
+		editor.searchNodePanel(page, 'proxy', NODE),
+	);
+	await screenshot('06-nodes-panel-proxy');
+	record(
+		`the nodes panel lists ${NODE}`,
+		found.some((item) => item.startsWith(NODE)),
+		`listed ${JSON.stringify(found)}`,
+	);
+
+	const fresh = await step(`add ${NODE} from the nodes panel`, () =>
+		editor.addFromNodePanel(page, NODE),
+	);
+	await screenshot('07-fresh-order-proxies');
+	const options = editor.collectionBlock(page, 'options');
+	await expectText('optionLimits', () => editor.blockTextAndValues(options));
+	await expectText('timeoutLabel', async () =>
+		(await editor.collectionChoices(page, options)).join('\n'),
+	);
+
+	await step('turn on Options > Dry Run', async () => {
+		if (!(await options.getByTestId('parameter-input-dryRun').count())) {
+			await editor.addCollectionOption(page, options, 'Dry Run');
+		}
+		await editor.switchOn(options, 'dryRun');
+		await editor.closeNode(page);
+	});
+	await screenshot('08-dry-run-subtitle');
+	await expectText('dryRunSubtitle', () => editor.canvasSubtitle(page, fresh));
+	// The editor saves by itself: leave the example as it was.
+	await step(`remove the added ${fresh}`, () => editor.deleteNode(page, fresh));
+}
+
+async function main() {
+	const started = Date.now();
+	fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+	fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	const executablePath = ensureChromium({ log });
+
+	log('Starting the local n8n (npm start)...');
+	const n8n = await startLocalN8n({ log });
+	const stopN8n = () => n8n.stop();
+	process.once('SIGINT', () => stopN8n().then(() => process.exit(130)));
+	process.once('SIGTERM', () => stopN8n().then(() => process.exit(143)));
+	log(`n8n is ready at ${n8n.url}; driving ${executablePath}\n`);
+
+	let browser;
+	try {
+		({ browser, page } = await editor.openBrowser(executablePath));
+		await journey(n8n);
+	} catch (error) {
+		if (!error.recorded) record('the journey ran to its end', false, error.stack || String(error));
+	} finally {
+		if (browser) await browser.close().catch(() => {});
+		await stopN8n();
+	}
+
+	const failed = results.filter((r) => !r.ok).length;
+	log(
+		`\nScreenshots: ${path.relative(process.cwd(), SCREENSHOTS) || SCREENSHOTS}/ (${Math.round((Date.now() - started) / 1000)} s in all)`,
+	);
+	log(`${results.length - failed} passed, ${failed} failed`);
+	process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error) => {
+	console.error(error && error.stack ? error.stack : error);
+	console.log(
+		`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`,
+	);
+	process.exitCode = 1;
+});
