@@ -14,9 +14,11 @@ const editor = require('./editor');
 // What the editor must show, read where a user reads it. Adjust here when the node's texts
 // change; each row is checked against the text named in `read`.
 const EXPECTED = {
+	// The example's node takes its values from expressions, which the canvas cannot resolve
+	// before a run: the subtitle is read on a freshly added node (Quantity 1, captcha).
 	subtitle: {
-		read: "canvas subtitle of the example's Order Proxies node",
-		matches: [/^Order 5 × X1\b/],
+		read: 'canvas subtitle of a freshly added Order Proxies node',
+		matches: [/^Order 1 × Captcha\b/],
 	},
 	notice: { read: "Order Proxies panel's notice", contains: ['Dry Run', 'Execute step'] },
 	docsLink: { read: "the panel's Docs link", excludes: ['#'] },
@@ -36,10 +38,10 @@ const EXPECTED = {
 		read: 'a freshly added Order Proxies: the Options block (labels and values)',
 		matches: [/Max Quantity\D{0,40}\b100\b/, /Max Proxies Per Execution\D{0,40}\b1000\b/],
 	},
-	timeoutLabel: { read: 'Options > Add option list', contains: ['Timeout (ms)'] },
+	timeoutLabel: { read: 'Options > Add option list', contains: ['Timeout (Milliseconds)'] },
 	dryRunSubtitle: {
 		read: 'canvas subtitle of that node with Options > Dry Run on',
-		matches: [/^Dry run/],
+		matches: [/^Dry run: 1 × Captcha\b/],
 	},
 };
 
@@ -101,7 +103,6 @@ async function journey(n8n) {
 
 	await step(`open the example "${WORKFLOW}"`, () => editor.openWorkflow(page, n8n.url, WORKFLOW));
 	await screenshot('01-example-workflow');
-	await expectText('subtitle', () => editor.canvasSubtitle(page, NODE));
 
 	const panel = await step(`open the ${NODE} node`, async () => {
 		await editor.openNode(page, NODE);
@@ -157,7 +158,10 @@ async function journey(n8n) {
 		(await editor.collectionChoices(page, options)).join('\n'),
 	);
 
+	await step(`close the added ${fresh}`, () => editor.closeNode(page));
+	await expectText('subtitle', () => editor.canvasSubtitle(page, fresh));
 	await step('turn on Options > Dry Run', async () => {
+		await editor.openNode(page, fresh);
 		if (!(await options.getByTestId('parameter-input-dryRun').count())) {
 			await editor.addCollectionOption(page, options, 'Dry Run');
 		}
