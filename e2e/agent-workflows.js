@@ -2,7 +2,7 @@
 // Builders for the AI agent cases (issue 11): Manual Trigger -> AI Agent, with n8n's OpenAI
 // Chat Model node wired to the suite's scripted model and the Order Proxies tool, whose three
 // fields are filled by the model through $fromAI(). Fixed ids, for `n8n execute --id`.
-const { SANDBOX_CREDENTIAL } = require('./lib/local-instance');
+const { SANDBOX_CREDENTIAL } = require('../lab/fixtures');
 const { startScriptedModel } = require('./lib/scripted-model');
 
 const TOOL_NODE = 'Order Proxies';

@@ -124,7 +124,15 @@ function createContext({ n8n, sandbox, mattermost }) {
 			if (!server) {
 				const started = Date.now();
 				const n8nStart = await n8nLib.startN8n(ctx.folder);
-				server = { ...n8nStart, rest: await n8nLib.setupOwnerAndLogin(n8nStart.url, OWNER) };
+				// A later n8n start of the same folder finds its owner set up already: log in.
+				const rest = await n8nLib
+					.setupOwnerAndLogin(n8nStart.url, OWNER)
+					.catch((error) =>
+						/already setup/.test(error.message)
+							? n8nLib.login(n8nStart.url, OWNER)
+							: Promise.reject(error),
+					);
+				server = { ...n8nStart, rest };
 				log(`       (n8n start ready at ${n8nStart.url} in ${seconds(started)})`);
 			}
 			return server;

@@ -93,8 +93,8 @@ describe('n8n loads the built package the way it loads any community package', (
 		const built = builtNode().description;
 		expect(asData(built.properties)).toEqual(asData(source.properties));
 		expect(built.version).toEqual(source.version);
-		expect(built.usableAsTool).toEqual(source.usableAsTool);
-		expect(JSON.stringify(built.usableAsTool)).toContain('never call again');
+		expect(built.usableAsTool).toBe(true);
+		expect(built.description).toContain('never call again');
 
 		const credential = new StatProxiesApi();
 		expect(asData(builtCredential().properties)).toEqual(asData(credential.properties));

@@ -5,10 +5,9 @@
 // `n8n start`; a key recorded by one process is seen by the next (every `n8n execute` is a
 // fresh process on the same database, and `n8n start` is one more), so a key survives
 // restarts; refused orders give their key back; dry runs record nothing.
-const { startN8n } = require('../lib/n8n');
-const { setupOwnerAndLogin, login, runManually, waitForExecution } = require('../lib/n8n-rest');
+const { runManually, waitForExecution } = require('../../lab/n8n');
 const { assert, expectFailure, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 const USED = (key) =>
 	new RegExp(
@@ -26,28 +25,6 @@ function keyWorkflow(id, { items, settings = {}, options = {} }) {
 		},
 		settings,
 	});
-}
-
-/**
- * An `n8n start` of the suite's user folder, owned by this case and stopped by it: the
- * suite's own ctx.server() sets the owner up, which n8n refuses once it is done.
- */
-async function startOwnServer(ctx) {
-	await ctx.stopServer();
-	const server = await startN8n(ctx.folder);
-	try {
-		let rest;
-		try {
-			rest = await setupOwnerAndLogin(server.url);
-		} catch (error) {
-			if (!/already setup/.test(error.message)) throw error;
-			rest = await login(server.url);
-		}
-		return { ...server, rest };
-	} catch (error) {
-		await server.stop();
-		throw error;
-	}
 }
 
 module.exports = function orderKey(t, ctx) {
@@ -162,7 +139,8 @@ module.exports = function orderKey(t, ctx) {
 			// Runs after the CLI cases above: their keys are in the database. Two n8n start
 			// processes one after the other: the key survives each restart.
 			for (const start of [1, 2]) {
-				const server = await startOwnServer(ctx);
+				await ctx.stopServer();
+				const server = await ctx.server();
 				try {
 					const executionId = await runManually(server.rest, twice, 'Start');
 					const execution = await waitForExecution(server.rest, executionId);
@@ -176,7 +154,7 @@ module.exports = function orderKey(t, ctx) {
 					);
 					assert.equal(sandbox.orderRequests.length, 0, `n8n start #${start} sent an order`);
 				} finally {
-					await server.stop();
+					await ctx.stopServer();
 				}
 			}
 		},

@@ -7,7 +7,7 @@
 // show) says that the order may have been placed.
 const http = require('node:http');
 const { assert, expectFailure } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 const MAY_EXIST =
 	': the order may have been placed; check the StatProxies dashboard before ordering again';

@@ -24,7 +24,8 @@ const VALIDATION = [
 		id: 'e2eBadQtyAboveMax',
 		title: 'quantity above Max Quantity',
 		parameters: { quantity: 150, productType: 'x1' },
-		message: /^Quantity 150 is above the limit of 100 proxies per order set on this node \[item 0\]$/,
+		message:
+			/^Quantity 150 is above the limit of 100 proxies per order set on this node \[item 0\]$/,
 	},
 	{
 		id: 'e2eBadMaxQty',

@@ -5,9 +5,8 @@
 // mode "retry", and runs the sub-workflow again in mode "integrated" with the root's mode
 // in additionalData.rootExecutionMode), and that the node reads that and orders nothing.
 // jest only fakes additionalData; here the real n8n start builds it.
-const { cliOrThrow, startN8n } = require('../lib/n8n');
-const { setupOwnerAndLogin, login, runManually, waitForExecution } = require('../lib/n8n-rest');
-const { SANDBOX_CREDENTIAL } = require('../lib/local-instance');
+const { cliOrThrow, runManually, waitForExecution } = require('../../lab/n8n');
+const { SANDBOX_CREDENTIAL } = require('../../lab/fixtures');
 const { assert } = require('../lib/expect');
 
 const PARENT = 'e2eRetryParent';
@@ -77,24 +76,6 @@ const child = {
 };
 
 /** See order-key.js: the suite's ctx.server() cannot start a second time (owner setup). */
-async function startOwnServer(ctx) {
-	await ctx.stopServer();
-	const server = await startN8n(ctx.folder);
-	try {
-		let rest;
-		try {
-			rest = await setupOwnerAndLogin(server.url);
-		} catch (error) {
-			if (!/already setup/.test(error.message)) throw error;
-			rest = await login(server.url);
-		}
-		return { ...server, rest };
-	} catch (error) {
-		await server.stop();
-		throw error;
-	}
-}
-
 module.exports = function retryButtonSubworkflow(t, ctx) {
 	const { sandbox } = ctx;
 	ctx.workflow(parent);
@@ -106,7 +87,7 @@ module.exports = function retryButtonSubworkflow(t, ctx) {
 			await ctx.stopServer();
 			// Outside manual runs, n8n runs a sub-workflow's published version only.
 			await cliOrThrow(ctx.folder, ['publish:workflow', `--id=${CHILD}`]);
-			const server = await startOwnServer(ctx);
+			const server = await ctx.server();
 			try {
 				const { rest } = server;
 				const failedId = await runManually(rest, PARENT, 'Start');
@@ -135,7 +116,7 @@ module.exports = function retryButtonSubworkflow(t, ctx) {
 				const rows = (list.results || list).map((e) => `${e.id}:${e.mode}:${e.status}`);
 				console.log(`       child executions (id:mode:status): ${rows.join(', ')}`);
 			} finally {
-				await server.stop();
+				await ctx.stopServer();
 			}
 		},
 	);

@@ -5,7 +5,7 @@
 // execution ids, an item placed or left unknown by an earlier try is never sent again even
 // though its request changed; a placed one is replayed with a `note`.
 const { assert, expectFailure, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../workflows');
+const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 const CUSTOMERS = ['randoma', 'randomb', 'randomc'];
 // Below the default Max Quantity of 100, so that every try is valid.

@@ -21,17 +21,17 @@ const PRODUCT_TYPE_NAMES: Record<(typeof DOCUMENTED_PRODUCT_TYPES)[number], stri
 };
 
 /**
- * What an AI agent reads about the tool (n8n shows the model nothing else of the node): that
- * it spends money, the limits, the documented values, and never to repeat an unknown order.
+ * Also what an AI agent reads about the tool: n8n hands the model the node's description
+ * (at run time it ignores `usableAsTool.replacements`, which only the editor shows) and
+ * nothing else of the node. So it says that calls spend money, the rules and limits, and
+ * never to repeat an order whose outcome is unknown.
  */
-const TOOL_DESCRIPTION = [
-	'Buys StatProxies proxies: every successful call is a paid order, billed at once.',
-	'Arguments: quantity (a whole number of proxies, at least 1),',
-	`productType (one of ${DOCUMENTED_PRODUCT_TYPES.join(', ')}),`,
-	'customer (optional: lowercase letters a-z only, at most 50; empty for none).',
-	`Limits set on this tool (defaults ${DEFAULT_MAX_QUANTITY} proxies per order and ${DEFAULT_MAX_PROXIES_PER_EXECUTION} per execution): a call over them is refused and buys nothing.`,
-	'Returns order_id, subscription_id and proxy_username.',
-	'If the answer says the order may have been placed, never call again for that order: tell the user to check the StatProxies dashboard.',
+const DESCRIPTION = [
+	'Buy StatProxies proxies: every successful call is a paid order, billed at once.',
+	`Quantity: a whole number of proxies, at least 1; product type: ${DOCUMENTED_PRODUCT_TYPES.join(', ')};`,
+	'customer: optional, lowercase letters a-z only, at most 50.',
+	`Limits (defaults ${DEFAULT_MAX_QUANTITY} proxies per order, ${DEFAULT_MAX_PROXIES_PER_EXECUTION} per execution): a call over them buys nothing.`,
+	'If an answer says the order may have been placed, never call again for that order.',
 ].join(' ');
 
 /** "Order 2 × Level 3" on the canvas, "Dry run: 2 × Level 3" when nothing will be bought. */
@@ -47,11 +47,11 @@ export class OrderProxies implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: SUBTITLE,
-		description: 'Buy StatProxies proxies (each successful order is billed)',
+		description: DESCRIPTION,
 		defaults: {
 			name: 'Order Proxies',
 		},
-		usableAsTool: { replacements: { description: TOOL_DESCRIPTION } },
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

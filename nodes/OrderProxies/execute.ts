@@ -300,18 +300,20 @@ function nodeError(
 	hideKey: (text: string) => string,
 	asTool: boolean,
 ): NodeOperationError | NodeApiError {
-	const advice = (kind: keyof typeof FOR_THE_MODEL) => (asTool ? ` ${FOR_THE_MODEL[kind]}` : '');
+	// The model reads one text: the finding as a sentence, then what it may do next.
+	const told = (text: string, kind: keyof typeof FOR_THE_MODEL) =>
+		asTool ? `${text.replace(/[.!?]?$/, '.')} ${FOR_THE_MODEL[kind]}` : text;
 	if (fate.kind === 'thrown') {
 		const thrown = fate.error as Error & { description?: string | null };
 		const error = new NodeOperationError(node, thrown, {
 			itemIndex,
 			description: `${thrown.description ?? 'Fix the parameter or expression for this item.'} Nothing was sent to StatProxies.`,
 		});
-		error.message = `${hideKey(thrown.message)}${advice('invalid')} [item ${itemIndex}]`;
+		error.message = `${told(hideKey(thrown.message), 'invalid')} [item ${itemIndex}]`;
 		return error;
 	}
 	const { failure } = fate;
-	const message = `${hideKey(failure.message)}${advice(failure.kind)} [item ${itemIndex}]`;
+	const message = `${told(hideKey(failure.message), failure.kind)} [item ${itemIndex}]`;
 	const description = hideKey(failure.description);
 	if (failure.kind === 'invalid') {
 		return new NodeOperationError(node, message, { description, itemIndex });
