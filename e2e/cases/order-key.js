@@ -150,7 +150,7 @@ module.exports = function orderKey(t, ctx) {
 					assert.match(
 						stored,
 						/order key \\+"inv-twice\\+" was already used by an earlier execution \[item 0\]/,
-						`n8n start #${start}`,
+						`n8n start #${start}: ${(stored.match(/Not ordered[^\]]{0,300}\]/) || [stored.slice(0, 600)])[0]}`,
 					);
 					assert.equal(sandbox.orderRequests.length, 0, `n8n start #${start} sent an order`);
 				} finally {

@@ -97,7 +97,9 @@ async function waitForExecution(rest, executionId, { timeoutMs = 60000 } = {}) {
 	const { data } = await poll(
 		async () => {
 			const { data } = await rest.get(`/rest/executions/${executionId}`);
-			const done = Boolean(data) && !['new', 'running', 'waiting'].includes(data.status);
+			// n8n 1.x reports the final status a moment before it stores the run data ("[]").
+			const done =
+				Boolean(data) && !['new', 'running', 'waiting'].includes(data.status) && data.data !== '[]';
 			return { done, data, summary: data && data.status };
 		},
 		{ timeoutMs, intervalMs: 300, what: `execution ${executionId}` },
