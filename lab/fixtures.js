@@ -167,7 +167,25 @@ function uuid(seed) {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * One order per customer (x1, Timeout 1000 ms: short enough for a hanging answer, within the
+ * node's minimum) under Retry On Fail, 3 tries a second apart.
+ */
+function retryWorkflow(id, { customers, quantity = 1 }) {
+	return orderWorkflow(id, {
+		items: customers.map((customer) => ({ customer })),
+		parameters: {
+			quantity,
+			productType: 'x1',
+			additionalFields: { customer: '={{ $json.customer }}' },
+			options: { timeout: 1000 },
+		},
+		settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
+	});
+}
+
 module.exports = {
+	retryWorkflow,
 	ORDER_NODE,
 	ORDER_TYPE,
 	SANDBOX_CREDENTIAL,

@@ -3,6 +3,7 @@
 // examples' Mattermost node makes (POST /api/v4/posts) and remembers each post, so tests can
 // check what the notification said and `npm start` can print it.
 const http = require('node:http');
+const { readRequest, send: reply } = require('./http');
 
 const CHANNEL = {
 	id: 'proxy-orders',
@@ -18,40 +19,30 @@ async function startMattermostListener({ port = 0, onPost } = {}) {
 	const requests = [];
 	let nextId = 1;
 
-	const server = http.createServer((req, res) => {
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => {
-			const raw = Buffer.concat(chunks).toString('utf8');
-			let json;
-			try {
-				json = raw ? JSON.parse(raw) : undefined;
-			} catch {
-				json = undefined;
-			}
-			const path = (req.url || '/').split('?')[0];
-			requests.push({ method: req.method, path, headers: { ...req.headers }, json, raw });
-			if (req.method === 'POST' && path === '/api/v4/posts' && json) {
-				const post = {
-					id: `post${nextId++}`,
-					create_at: Date.now(),
-					channel_id: json.channel_id,
-					message: json.message || '',
-					props: json.props || {},
-				};
-				posts.push(post);
-				if (onPost) onPost(post);
-				return reply(res, 201, post);
-			}
-			// What the editor asks while one sets up the node: the channel list (paged until
-			// empty) and the credential test (GET /users).
-			if (req.method === 'GET' && path === '/api/v4/channels') {
-				const firstPage = new URL(req.url, 'http://x').searchParams.get('page') === '0';
-				return reply(res, 200, firstPage ? [CHANNEL] : []);
-			}
-			if (req.method === 'GET' && path === '/api/v4/users') return reply(res, 200, []);
-			return reply(res, 404, { id: 'api.context.404.app_error', status_code: 404 });
-		});
+	const server = http.createServer(async (req, res) => {
+		const { raw, json } = await readRequest(req);
+		const path = (req.url || '/').split('?')[0];
+		requests.push({ method: req.method, path, headers: { ...req.headers }, json, raw });
+		if (req.method === 'POST' && path === '/api/v4/posts' && json) {
+			const post = {
+				id: `post${nextId++}`,
+				create_at: Date.now(),
+				channel_id: json.channel_id,
+				message: json.message || '',
+				props: json.props || {},
+			};
+			posts.push(post);
+			if (onPost) onPost(post);
+			return reply(res, 201, post);
+		}
+		// What the editor asks while one sets up the node: the channel list (paged until
+		// empty) and the credential test (GET /users).
+		if (req.method === 'GET' && path === '/api/v4/channels') {
+			const firstPage = new URL(req.url, 'http://x').searchParams.get('page') === '0';
+			return reply(res, 200, firstPage ? [CHANNEL] : []);
+		}
+		if (req.method === 'GET' && path === '/api/v4/users') return reply(res, 200, []);
+		return reply(res, 404, { id: 'api.context.404.app_error', status_code: 404 });
 	});
 
 	await new Promise((resolve, reject) => {
@@ -72,15 +63,6 @@ async function startMattermostListener({ port = 0, onPost } = {}) {
 			return new Promise((resolve) => server.close(resolve));
 		},
 	};
-}
-
-function reply(res, status, body) {
-	const text = JSON.stringify(body);
-	res.writeHead(status, {
-		'content-type': 'application/json',
-		'content-length': Buffer.byteLength(text),
-	});
-	res.end(text);
 }
 
 module.exports = { startMattermostListener };

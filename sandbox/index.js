@@ -3,6 +3,7 @@
 // tests, the end-to-end suite, the benchmarks and `npm start` all use. Plain JS on purpose:
 // n8n's lint forbids node:http in .ts files, and this never ships in the package.
 const http = require('node:http');
+const { readRequest, send } = require('../lab/http');
 
 const KEYS = {
 	// A key with the `order` service: can list and buy.
@@ -55,25 +56,6 @@ function randomId() {
 	let id = '';
 	for (let i = 0; i < 24; i++) id += chars[Math.floor(Math.random() * chars.length)];
 	return `sub_${id}`;
-}
-
-function readBody(req) {
-	return new Promise((resolve, reject) => {
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
-
-function send(res, status, body, type = 'application/json', headers = {}) {
-	const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
-	res.writeHead(status, {
-		'content-type': type,
-		'content-length': Buffer.byteLength(text),
-		...headers,
-	});
-	res.end(text);
 }
 
 // The documented Create Order validation, in the documented order of the messages.
@@ -143,7 +125,7 @@ async function startSandbox(options = {}) {
 			return send(res, 200, { ok: true });
 		}
 		if (req.method === 'POST' && path === '/__sandbox/faults') {
-			const body = JSON.parse((await readBody(req)) || '{}');
+			const body = (await readRequest(req)).json || {};
 			api.setFault(body.fault, body);
 			return send(res, 200, { ok: true });
 		}
@@ -154,13 +136,7 @@ async function startSandbox(options = {}) {
 		const path = (req.url || '/').split('?')[0];
 		if (path.startsWith('/__sandbox/')) return control(req, res, path);
 
-		const raw = await readBody(req);
-		let json;
-		try {
-			json = raw ? JSON.parse(raw) : undefined;
-		} catch {
-			json = undefined;
-		}
+		const { raw, json } = await readRequest(req);
 		state.requests.push({
 			method: req.method,
 			path,

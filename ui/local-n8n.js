@@ -2,24 +2,13 @@
 // The same local n8n as `npm start`: scripts/start.js on free ports, in its own process group.
 // Its output is echoed with a prefix (the first run installs n8n and says so); the banner it
 // prints once ready gives the editor's address, the owner account and the sandbox.
-const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { freePort } = require('../lab/n8n');
 
 const START_SCRIPT = path.join(__dirname, '..', 'scripts', 'start.js');
 // The first run on a machine installs the pinned n8n (README: 6 to 9 minutes).
 const READY_TIMEOUT_MS = 20 * 60000;
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 function parseBanner(text) {
 	const field = (re) => (text.match(re) || [])[1];

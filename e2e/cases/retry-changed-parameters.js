@@ -4,8 +4,8 @@
 // WorkflowExecute, with its real retry loop, expression engine (the isolated VM) and
 // execution ids, an item placed or left unknown by an earlier try is never sent again even
 // though its request changed; a placed one is replayed with a `note`.
-const { assert, expectFailure, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
+const { assert, expectFailure, expectSuccess, ordersPerCustomer } = require('../lib/expect');
+const { ORDER_NODE, retryWorkflow } = require('../../lab/fixtures');
 
 const CUSTOMERS = ['randoma', 'randomb', 'randomc'];
 // Below the default Max Quantity of 100, so that every try is valid.
@@ -13,29 +13,14 @@ const RANDOM_QUANTITY = '={{ 1 + Math.floor(Math.random() * 90) }}';
 const NOTE =
 	/^An earlier try of this run ordered this item as (\d+) × x1 for ([a-z]+); its parameters changed since \(now (\d+) × x1 for \2\), and it was not ordered again\.$/;
 
-function randomWorkflow(id) {
-	return orderWorkflow(id, {
-		items: CUSTOMERS.map((customer) => ({ customer })),
-		parameters: {
-			quantity: RANDOM_QUANTITY,
-			productType: 'x1',
-			additionalFields: { customer: '={{ $json.customer }}' },
-			options: { timeout: 1000 },
-		},
-		settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
-	});
-}
-
-function ordersPerCustomer(sandbox) {
-	const counts = {};
-	for (const order of sandbox.orders) counts[order.customer] = (counts[order.customer] || 0) + 1;
-	return counts;
-}
-
 module.exports = function retryChangedParameters(t, ctx) {
 	const { sandbox } = ctx;
-	const refusedId = ctx.workflow(randomWorkflow('e2eRandomQty429'));
-	const lostId = ctx.workflow(randomWorkflow('e2eRandomQtyReset'));
+	const refusedId = ctx.workflow(
+		retryWorkflow('e2eRandomQty429', { customers: CUSTOMERS, quantity: RANDOM_QUANTITY }),
+	);
+	const lostId = ctx.workflow(
+		retryWorkflow('e2eRandomQtyReset', { customers: CUSTOMERS, quantity: RANDOM_QUANTITY }),
+	);
 
 	t.test(
 		'retry, changed parameters: random quantity, 429 at item 2: each customer bought once, replays carry a note',

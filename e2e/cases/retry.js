@@ -3,38 +3,18 @@
 // middle of a run must not make any item buy twice.
 // Beside test/retry.test.ts (every fault, 5 tries, continue-on-fail): only here does n8n's
 // CLI drive the retries (waitBetweenTries, its own process and timers) over real sockets.
-const { assert, expectFailure, expectSuccess } = require('../lib/expect');
-const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
+const { assert, expectFailure, expectSuccess, ordersPerCustomer } = require('../lib/expect');
+const { ORDER_NODE, retryWorkflow } = require('../../lab/fixtures');
 
 const CUSTOMERS = ['retrya', 'retryb', 'retryc'];
-
-function retryWorkflow(id) {
-	return orderWorkflow(id, {
-		items: CUSTOMERS.map((customer) => ({ customer })),
-		parameters: {
-			quantity: 1,
-			productType: 'x1',
-			additionalFields: { customer: '={{ $json.customer }}' },
-			// Short enough for the "hang" case to be quick, within the node's minimum.
-			options: { timeout: 1000 },
-		},
-		settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
-	});
-}
-
-function ordersPerCustomer(sandbox) {
-	const counts = {};
-	for (const order of sandbox.orders) counts[order.customer] = (counts[order.customer] || 0) + 1;
-	return counts;
-}
 
 module.exports = function retry(t, ctx) {
 	const { sandbox } = ctx;
 	const workflows = {
-		refused: ctx.workflow(retryWorkflow('e2eRetryAfter429')),
-		failed: ctx.workflow(retryWorkflow('e2eRetryAfter500')),
-		lost: ctx.workflow(retryWorkflow('e2eRetryAfterReset')),
-		hung: ctx.workflow(retryWorkflow('e2eRetryAfterHang')),
+		refused: ctx.workflow(retryWorkflow('e2eRetryAfter429', { customers: CUSTOMERS })),
+		failed: ctx.workflow(retryWorkflow('e2eRetryAfter500', { customers: CUSTOMERS })),
+		lost: ctx.workflow(retryWorkflow('e2eRetryAfterReset', { customers: CUSTOMERS })),
+		hung: ctx.workflow(retryWorkflow('e2eRetryAfterHang', { customers: CUSTOMERS })),
 	};
 
 	t.test(

@@ -36,4 +36,11 @@ function expectFailure(result, expected) {
 	return error;
 }
 
-module.exports = { assert, expectSuccess, expectFailure };
+/** How many orders the sandbox sold to each customer. */
+function ordersPerCustomer(sandbox) {
+	const counts = {};
+	for (const order of sandbox.orders) counts[order.customer] = (counts[order.customer] || 0) + 1;
+	return counts;
+}
+
+module.exports = { assert, expectSuccess, expectFailure, ordersPerCustomer };

@@ -15,24 +15,7 @@
 // An answer may also be a function of the request body returning such an answer. When the
 // script runs out the model answers `{ text: 'Done.' }`, so an agent never loops on it.
 const http = require('node:http');
-
-function readBody(req) {
-	return new Promise((resolve, reject) => {
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
-
-function sendJson(res, status, body) {
-	const text = JSON.stringify(body);
-	res.writeHead(status, {
-		'content-type': 'application/json',
-		'content-length': Buffer.byteLength(text),
-	});
-	res.end(text);
-}
+const { readRequest, send: sendJson } = require('../../lab/http');
 
 /** The assistant message of an answer, in OpenAI's shape; tool call ids are `call_<n>`. */
 function assistantMessage(answer, nextCallId) {
@@ -103,13 +86,7 @@ async function startScriptedModel(options = {}) {
 	const nextCallId = () => `call_${++callCount}`;
 
 	const server = http.createServer(async (req, res) => {
-		const raw = await readBody(req);
-		let json;
-		try {
-			json = raw ? JSON.parse(raw) : undefined;
-		} catch {
-			json = undefined;
-		}
+		const { raw, json } = await readRequest(req);
 		const path = (req.url || '/').split('?')[0];
 		const record = {
 			method: req.method,
