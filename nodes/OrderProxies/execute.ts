@@ -1,16 +1,14 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INode,
 	type INodeExecutionData,
-	type JsonObject,
 } from 'n8n-workflow';
 
 import { nodeMemory, type NodeMemory } from './executionMemory';
-import { FOR_THE_MODEL, guard, runSoFar, type Failure } from './messages';
+import { guard, runSoFar, type Failure } from './messages';
+import { errorItem, keyRedactor, nodeError, type Refusal } from './nodeErrors';
 import { checkBaseUrl, checkOrder, type OrderBody, type ValidOrder } from './order.schema';
 import { orderKeys } from './orderKey';
 import { orderRequest, placeOrder, type Outcome } from './transport';
@@ -27,9 +25,6 @@ type Plan =
 	/** An item an earlier try of this run placed, or left unknown; `now` is what it asks for today. */
 	| { kind: 'replay'; now: Plan }
 	| Refusal;
-
-/** An item that ends without an order: refused by a rule or guard, or by n8n itself. */
-type Refusal = { kind: 'failed'; failure: Failure } | { kind: 'thrown'; error: Error };
 
 type Fate = { kind: 'done'; json: IDataObject } | Refusal;
 
@@ -290,69 +285,4 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 		timeout: options.timeout,
 		orderKey: options.orderKey,
 	};
-}
-
-/** The n8n error for an item that ends without an order. */
-function nodeError(
-	node: INode,
-	fate: Refusal,
-	itemIndex: number,
-	hideKey: (text: string) => string,
-	asTool: boolean,
-): NodeOperationError | NodeApiError {
-	// The model reads one text: the finding as a sentence, then what it may do next.
-	const told = (text: string, kind: keyof typeof FOR_THE_MODEL) =>
-		asTool ? `${text.replace(/[.!?]?$/, '.')} ${FOR_THE_MODEL[kind]}` : text;
-	if (fate.kind === 'thrown') {
-		const thrown = fate.error as Error & { description?: string | null };
-		const error = new NodeOperationError(node, thrown, {
-			itemIndex,
-			description: `${thrown.description ?? 'Fix the parameter or expression for this item.'} Nothing was sent to StatProxies.`,
-		});
-		error.message = `${told(hideKey(thrown.message), 'invalid')} [item ${itemIndex}]`;
-		return error;
-	}
-	const { failure } = fate;
-	const message = `${told(hideKey(failure.message), failure.kind)} [item ${itemIndex}]`;
-	const description = hideKey(failure.description);
-	if (failure.kind === 'invalid') {
-		return new NodeOperationError(node, message, { description, itemIndex });
-	}
-	// Built from plain data, never from the error the HTTP stack threw: that one carries the
-	// request options, Authorization header included, into the stored execution.
-	const data: JsonObject = { message, description, outcome: failure.kind };
-	const error = new NodeApiError(node, data, {
-		message,
-		description,
-		httpCode: failure.httpCode,
-		itemIndex,
-	});
-	// NodeApiError swaps a message that mentions a socket error code (ECONNRESET...) for a
-	// generic one, which for an unknown outcome even invites an immediate retry.
-	error.message = message;
-	return error;
-}
-
-/** json.error plus details: n8n routes such items to the error output when there is one. */
-function errorItem(
-	error: Error & { description?: string | null },
-	fate: Refusal,
-	itemIndex: number,
-): IDataObject {
-	const failure = fate.kind === 'failed' ? fate.failure : undefined;
-	const details: IDataObject = {
-		outcome: failure?.kind ?? 'invalid',
-		description: error.description ?? '',
-		item: itemIndex,
-	};
-	if (failure?.field) details.field = failure.field;
-	if (failure?.httpCode) details.http_code = failure.httpCode;
-	return { error: error.message, details };
-}
-
-function keyRedactor(apiKey: string | undefined) {
-	const key = typeof apiKey === 'string' ? apiKey.trim() : '';
-	// A very short "key" would blank out ordinary words; such a key is refused by StatProxies anyway.
-	if (key.length < 8) return (text: string) => text;
-	return (text: string) => text.split(key).join('***');
 }

@@ -20,10 +20,9 @@ const MAX_ORDER_KEY_LENGTH = 200;
 export const DOCUMENTED_PRODUCT_TYPES = ['captcha', 'x1', 'level3'] as const;
 
 /**
- * The key may only travel encrypted. Plain http is allowed to loopback hosts alone, where a
- * local sandbox stands in for StatProxies. No user-info part, so "https://a@b" cannot smuggle
- * a host. Kept as one regular expression because the credential (an n8n expression, which
- * cannot import code) applies the very same rule.
+ * The key travels encrypted only; plain http to loopback alone (a local sandbox). No user-info
+ * part, so "https://a@b" cannot smuggle a host. One regular expression, because the credential
+ * (an n8n expression, which cannot import code) applies the very same rule.
  */
 export const SAFE_BASE_URL =
 	/^(https:\/\/[^/?#@\s]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?)(\/[^?#\s]*)?$/i;
@@ -40,11 +39,10 @@ export type OrderField =
 	| 'orderKey'
 	| 'baseUrl';
 
-/**
- * Each rule: what is wrong (the error message, worded so that an AI agent that cannot open
- * the node's settings understands it too) and how a workflow builder fixes it (the
- * description). `{value}`, `{max}` are filled in from the item.
- */
+const PRODUCT_TYPE_FIX =
+	'Set Product Type to one of captcha, x1 or level3, or to a type listed in your StatProxies dashboard.';
+
+/** Each rule: what is wrong (a message an AI agent understands too) and how a builder fixes it. */
 const RULES = {
 	quantityWhole: {
 		field: 'quantity',
@@ -59,12 +57,12 @@ const RULES = {
 	productTypeText: {
 		field: 'productType',
 		says: 'Product Type must be text such as "captcha", "x1" or "level3" (received {value})',
-		fix: 'Set Product Type to one of captcha, x1 or level3, or to a type listed in your StatProxies dashboard.',
+		fix: PRODUCT_TYPE_FIX,
 	},
 	productTypeEmpty: {
 		field: 'productType',
 		says: 'Product Type must not be empty (received {value})',
-		fix: 'Set Product Type to one of captcha, x1 or level3, or to a type listed in your StatProxies dashboard.',
+		fix: PRODUCT_TYPE_FIX,
 	},
 	customerText: {
 		field: 'customer',
@@ -169,10 +167,7 @@ const wholeNumber = (rule: RuleId) =>
 /** An absent optional value: n8n gives '' for an emptied field, expressions give null or undefined. */
 const absent = (value: unknown) => value === undefined || value === null || value === '';
 
-/**
- * A limit: the default when the option is not added, and refused when emptied or 0, rather
- * than read as "no limit": clearing a field must never remove a guard against a bulk purchase.
- */
+/** A limit: its default when not added; emptied or 0 is refused, never read as "no limit". */
 const limit = (fallback: number, rule: RuleId) =>
 	z.preprocess((value) => (value === undefined ? fallback : value), wholeNumber(rule));
 
