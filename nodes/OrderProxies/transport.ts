@@ -109,7 +109,7 @@ function isConfirmedOrder(body: Record<string, unknown> | undefined) {
 }
 
 /** The status decides first: what it means for a POST that may have bought something. */
-export function classifyResponse(status: number, rawBody: unknown): Outcome {
+function classifyResponse(status: number, rawBody: unknown): Outcome {
 	const body = parseJson(rawBody);
 	if (status >= 200 && status < 300) {
 		if (isConfirmedOrder(body)) {
@@ -175,7 +175,7 @@ interface ErrorLink {
  * the class name of n8n's own refusals, which carry no code. n8n 1.x's NodeApiError drops
  * its cause (a class field resets it), and the code survives only as its httpCode.
  */
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
 	let current = error as ErrorLink | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
 		if (typeof current.code === 'string' && current.code !== '') return current.code;
