@@ -45,6 +45,32 @@ function table(m) {
 			]),
 		);
 	}
+	const same = m.orderKeySameId || [];
+	if (same.length) {
+		lines.push(
+			row([
+				`Order key: ${same.length} bursts of 20 calls at once, one request id each`,
+				same.map((b) => `${b.placed || 0} placed + ${b.duplicate || 0} duplicate`).join('; '),
+				same.map((b) => b.orders).join(' + '),
+				same.reduce((n, b) => n + Math.max(0, b.orders - 1), 0),
+				'',
+				same.map((b) => `${b.seconds} s`).join(', '),
+			]),
+		);
+	}
+	const distinct = m.orderKeyDistinctIds;
+	if (distinct) {
+		lines.push(
+			row([
+				'Order key: 20 calls at once, 20 distinct request ids',
+				list(distinct.outcomes),
+				distinct.orders,
+				distinct.twice,
+				'',
+				`${distinct.seconds} s`,
+			]),
+		);
+	}
 	const k = m.killBatch;
 	if (k) {
 		lines.push(

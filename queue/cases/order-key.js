@@ -8,6 +8,7 @@
 // gap; only a real database under real concurrency shows the window.)
 const assert = require('node:assert/strict');
 const { once } = require('../../lab/runner');
+const { storedExecutions } = require('../../lab/n8n');
 const cluster = require('../cluster');
 const calls = require('../calls');
 
@@ -76,7 +77,7 @@ function letters(prefix, n) {
 
 /** The Order Proxies item of each stored execution of the workflow newer than `afterId`. */
 async function outcomes(ctx, afterId) {
-	const rows = (await cluster.storedExecutions(ctx.folder, { postgres: ctx.postgres })).filter(
+	const rows = (await storedExecutions(ctx.folder, { postgres: ctx.postgres })).filter(
 		(r) => r.workflowId === ORDER_KEY.id && Number(r.id) > Number(afterId),
 	);
 	return rows.map((row) => {
@@ -178,7 +179,12 @@ module.exports = function orderKey(t, ctx) {
 		`order key: ${CALLS} calls at once with ${CALLS} distinct ids: one order each`,
 		async () => {
 			const distinct = await distinctIds();
-			ctx.measured.orderKeyDistinctIds = { ...distinct.outcomes, seconds: distinct.seconds };
+			ctx.measured.orderKeyDistinctIds = {
+				outcomes: distinct.outcomes,
+				orders: distinct.ordersPerKey.reduce((a, b) => a + b, 0),
+				twice: distinct.ordersPerKey.filter((n) => n > 1).length,
+				seconds: distinct.seconds,
+			};
 			assert.ok(distinct.finished, JSON.stringify(distinct));
 			assert.deepEqual(
 				distinct.ordersPerKey,
