@@ -21,6 +21,18 @@ function readRequest(req) {
 	});
 }
 
+/** What a stand-in keeps of a request it received, for the tests to read. */
+function recordOf(req, { raw, json }) {
+	return {
+		method: req.method,
+		path: (req.url || '/').split('?')[0],
+		headers: { ...req.headers },
+		body: raw,
+		json,
+		at: Date.now(),
+	};
+}
+
 /** Answers `body` (JSON unless it is text already) with its length. */
 function send(res, status, body, type = 'application/json', headers = {}) {
 	const text = typeof body === 'string' ? body : JSON.stringify(body ?? {});
@@ -32,4 +44,4 @@ function send(res, status, body, type = 'application/json', headers = {}) {
 	res.end(text);
 }
 
-module.exports = { readRequest, send };
+module.exports = { readRequest, recordOf, send };

@@ -3,7 +3,7 @@
 // tests, the end-to-end suite, the benchmarks and `npm start` all use. Plain JS on purpose:
 // n8n's lint forbids node:http in .ts files, and this never ships in the package.
 const http = require('node:http');
-const { readRequest, send } = require('../lab/http');
+const { readRequest, recordOf, send } = require('../lab/http');
 
 const KEYS = {
 	// A key with the `order` service: can list and buy.
@@ -136,15 +136,9 @@ async function startSandbox(options = {}) {
 		const path = (req.url || '/').split('?')[0];
 		if (path.startsWith('/__sandbox/')) return control(req, res, path);
 
-		const { raw, json } = await readRequest(req);
-		state.requests.push({
-			method: req.method,
-			path,
-			headers: { ...req.headers },
-			body: raw,
-			json,
-			at: Date.now(),
-		});
+		const request = await readRequest(req);
+		const { raw, json } = request;
+		state.requests.push(recordOf(req, request));
 
 		const auth = req.headers.authorization || '';
 		const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';

@@ -15,7 +15,7 @@
 // An answer may also be a function of the request body returning such an answer. When the
 // script runs out the model answers `{ text: 'Done.' }`, so an agent never loops on it.
 const http = require('node:http');
-const { readRequest, send: sendJson } = require('../../lab/http');
+const { readRequest, recordOf, send: sendJson } = require('../../lab/http');
 
 /** The assistant message of an answer, in OpenAI's shape; tool call ids are `call_<n>`. */
 function assistantMessage(answer, nextCallId) {
@@ -86,16 +86,10 @@ async function startScriptedModel(options = {}) {
 	const nextCallId = () => `call_${++callCount}`;
 
 	const server = http.createServer(async (req, res) => {
-		const { raw, json } = await readRequest(req);
-		const path = (req.url || '/').split('?')[0];
-		const record = {
-			method: req.method,
-			path,
-			headers: { ...req.headers },
-			body: raw,
-			json,
-			at: Date.now(),
-		};
+		const request = await readRequest(req);
+		const { json } = request;
+		const record = recordOf(req, request);
+		const { path } = record;
 		requests.push(record);
 		history.push(record);
 

@@ -4,7 +4,6 @@
 // What an answer means, retried executions, the order key, dry run, the key, the messages.
 const {
 	EXECUTE,
-	MEMORY,
 	TRANSPORT,
 	SCHEMA,
 	KEYS,

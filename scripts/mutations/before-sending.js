@@ -2,17 +2,7 @@
 // Part of the mutation check's table (scripts/mutations.js runs it): each entry removes or
 // weakens one guard the package promises; the tests listed must then fail.
 // Decided before anything is sent, and what Retry On Fail remembers.
-const {
-	EXECUTE,
-	MEMORY,
-	TRANSPORT,
-	SCHEMA,
-	KEYS,
-	MESSAGES,
-	CREDENTIAL,
-	NODE_ERRORS,
-	t,
-} = require('./files');
+const { EXECUTE, MEMORY, TRANSPORT, SCHEMA, t } = require('./files');
 
 module.exports = [
 	// --- Decided before anything is sent ---
