@@ -56,6 +56,9 @@ export class StatProxiesApi implements ICredentialType {
 		},
 	};
 
+	// Every answer is judged by its body, not its status: n8n 1.x applies status rules only to an
+	// error that keeps its cause, which n8n-workflow 1.120 wipes, so the two majors would show
+	// different texts. n8n reads these rules in order; the first whose key has the value wins.
 	test: ICredentialTestRequest = {
 		request: {
 			// An unsafe base URL is replaced by a name that can never resolve (RFC 2606), and its
@@ -63,23 +66,39 @@ export class StatProxiesApi implements ICredentialType {
 			baseURL: `={{ ${BASE_URL_IS_SAFE} ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : "https://base-url-must-use-https.invalid" }}`,
 			url: '/api/v2/order/list',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
+			// A redirect would carry the key to an address the user never entered.
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 401,
+					key: 'error',
+					value: 'invalid_api_key',
 					message:
 						'Invalid API key: StatProxies answered invalid_api_key. Check that the key is complete and not revoked or expired.',
 				},
 			},
 			{
-				type: 'responseCode',
-				// The status of insufficient_permissions is undocumented; 403 is the likely one.
+				type: 'responseSuccessBody',
 				properties: {
-					value: 403,
+					key: 'error',
+					value: 'insufficient_permissions',
 					message:
 						'This key lacks the "order" service (insufficient_permissions). Enable it for the key in the StatProxies dashboard.',
+				},
+			},
+			{
+				// StatProxies answers JSON. Text (an HTML error page, a gateway's answer, the empty
+				// body of a redirect) is a string, and lodash's get, which n8n uses here, reads
+				// a string's constructor.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'constructor.name',
+					value: 'String',
+					message:
+						'The Base URL did not answer like the StatProxies API (no JSON came back, or a redirect). Check the Base URL.',
 				},
 			},
 		],

@@ -37,13 +37,8 @@ const CASES = [
 
 /**
  * Cases skipped on an n8n major version: { name (part of a title, or a RegExp), reason },
- * printed when skipped. Two kinds: cases that cannot apply there, and KNOWN GAPs of the
- * package on that version (open in issue 13), which must not pass silently.
+ * printed when skipped: only cases that cannot apply there.
  */
-const GAP_ERROR_OUTPUT =
-	"KNOWN GAP on n8n 1.x: it routes an item to the error output only when the item's JSON is { error } or { error, message }; the node's error items also carry `details`, so they stay on the success output";
-const GAP_CREDENTIAL_TEST =
-	"KNOWN GAP on n8n 1.x: its credential tester applies the credential's status rules only when the error keeps its cause, which n8n-workflow 1.120 wipes, so it shows n8n's generic 401/403 text";
 const SKIP = {
 	1: [
 		{
@@ -55,13 +50,6 @@ const SKIP = {
 			name: 'Retry button on a parent whose sub-workflow ordered',
 			reason:
 				'cannot apply: n8n 1.x gives a sub-workflow no root execution mode (n8n 2.12 added it), so the node cannot see that its parent was retried (a limit the README states)',
-		},
-		{ name: 'error output: failed items carry json.error', reason: GAP_ERROR_OUTPUT },
-		{ name: 'a failed order goes to the failure notification', reason: GAP_ERROR_OUTPUT },
-		{ name: 'credential test by n8n: a wrong key', reason: GAP_CREDENTIAL_TEST },
-		{
-			name: 'credential test by n8n: a key without the order service',
-			reason: GAP_CREDENTIAL_TEST,
 		},
 	],
 	2: [],

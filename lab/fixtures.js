@@ -141,7 +141,7 @@ function orderWorkflow(id, { parameters, items, credential, settings, errorBranc
 			node('Failures', 'n8n-nodes-base.set', 3.4, {
 				assignments: {
 					assignments: [
-						{ id: 'f1', name: 'error', value: '={{ $json.error }}', type: 'string' },
+						{ id: 'f1', name: 'error', value: '={{ $json.error.message }}', type: 'string' },
 						{
 							id: 'f2',
 							name: 'input_customer',

@@ -96,9 +96,12 @@ async function startSandbox(options = {}) {
 		const rule = state.faults.find((f) => state.orderRequests >= f.fromRequest && f.remaining > 0);
 		if (!rule) return null;
 		rule.remaining--;
-		const fault = FAULTS[rule.fault];
+		return answerOf(rule.fault, rule.location);
+	}
+
+	function answerOf(name, location = `http://127.0.0.1:${port}/__sandbox/redirected`) {
+		const fault = FAULTS[name];
 		if (!fault.redirect) return fault;
-		const location = rule.location || `http://127.0.0.1:${port}/__sandbox/redirected`;
 		return { ...fault, headers: { location }, body: { redirect: location } };
 	}
 
@@ -140,6 +143,12 @@ async function startSandbox(options = {}) {
 		const { raw, json } = request;
 		state.requests.push(recordOf(req, request));
 
+		// A fault on the list answers every key alike, as a gateway or an outage would.
+		if (req.method === 'GET' && path === '/api/v2/order/list' && state.listFault) {
+			const fault = answerOf(state.listFault);
+			const body = fault.raw !== undefined ? fault.raw : fault.body;
+			return send(res, fault.status, body, fault.type, fault.headers);
+		}
 		const auth = req.headers.authorization || '';
 		const key = auth.startsWith('Bearer ') ? auth.slice(7) : '';
 		if (key !== keys.full && key !== keys.noOrder)
@@ -219,7 +228,14 @@ async function startSandbox(options = {}) {
 				location,
 			});
 		},
+		/** Answers every GET /api/v2/order/list (the credential test) with `fault` until reset. */
+		setListFault(fault) {
+			if (!FAULTS[fault] || FAULTS[fault].places || FAULTS[fault].hang)
+				throw new Error(`Not a list fault: "${fault}"`);
+			state.listFault = String(fault);
+		},
 		reset() {
+			state.listFault = null;
 			state.requests.length = 0;
 			state.orders.length = 0;
 			state.faults = [];

@@ -2,11 +2,13 @@ import { Workflow, type IHttpRequestOptions, type INode, type INodeTypes } from 
 
 import { HostCredentialsHelper } from './harness/host';
 import { sandboxCredential } from './harness/helpers';
+import { useRawServer } from './harness/raw';
 import { credentialType, NODE_NAME, testCredential } from './harness/n8n';
 import { nodeTypes, ORDER_PROXIES_TYPE } from './harness/nodeTypes';
 import { useSandbox } from './harness/sandbox';
 
 const sandbox = useSandbox();
+const raw = useRawServer();
 
 const node: INode = {
 	id: 'order-proxies',
@@ -70,6 +72,8 @@ describe('The credential test checks the key with a read-only request, never buy
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/invalid API key/i);
 		expect(result.message).toContain('invalid_api_key');
+		// n8n 1.x re-sent the GET after a 401 while the test relied on the status.
+		expect(sandbox.requests).toHaveLength(1);
 		expect(sandbox.orderRequests).toEqual([]);
 	});
 
@@ -104,6 +108,54 @@ describe('The credential test checks the key with a read-only request, never buy
 
 		expect(result.status).toBe('Error');
 		expect(sandbox.requests).toEqual([]);
+	});
+
+	test.each([
+		['an HTML error page (502)', 502, { 'content-type': 'text/html' }, '<html>Bad gateway</html>'],
+		[
+			'a page that is not the API (200, HTML)',
+			200,
+			{ 'content-type': 'text/html' },
+			'<html></html>',
+		],
+		['an empty 404', 404, {}, ''],
+	])('%s: an error that asks to check the Base URL', async (_, status, headers, body) => {
+		raw.answer({ status, headers, body });
+		const result = await testCredential({ ...sandboxCredential(sandbox), baseUrl: raw.url });
+
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/Check the Base URL/),
+		});
+		expect(raw.requests).toHaveLength(1);
+	});
+
+	test('a redirect is not followed: the key never reaches the address it points to', async () => {
+		raw.answer({
+			status: 302,
+			headers: { location: `${sandbox.url}/api/v2/order/list` },
+			body: '',
+		});
+		const result = await testCredential({ ...sandboxCredential(sandbox), baseUrl: raw.url });
+
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/Check the Base URL/),
+		});
+		expect(raw.requests).toHaveLength(1);
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	// The limit of judging by the body: the status of a JSON answer is not read.
+	test('a JSON answer that is neither key error passes, whatever its status (the limit the README states)', async () => {
+		raw.answer({
+			status: 500,
+			headers: { 'content-type': 'application/json' },
+			body: '{"message":"Internal Server Error"}',
+		});
+		const result = await testCredential({ ...sandboxCredential(sandbox), baseUrl: raw.url });
+
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 	});
 
 	test('the test request goes to the base URL itself when it is allowed (trailing slash dropped)', () => {

@@ -4,7 +4,7 @@ import {
 	boughtCustomers,
 	CONTINUE,
 	customerItems,
-	details,
+	errorOf,
 	RETRY_AT_MAX,
 	sandboxCredential,
 	sentCustomers,
@@ -92,7 +92,7 @@ describe('Max Proxies Per Execution caps what the node orders in one execution',
 			{ item: 1 },
 			{ item: 2 },
 		]);
-		expect(details(result.output[2])).toMatchObject({
+		expect(errorOf(result.output[2])).toMatchObject({
 			outcome: 'over_budget',
 			field: 'maxProxiesPerExecution',
 		});

@@ -5,7 +5,7 @@ import {
 	CONTINUE,
 	customerItems,
 	CUSTOMERS,
-	details,
+	errorOf,
 	ERROR_OUTPUT,
 	expectNoSecret,
 	nodeOutput,
@@ -24,7 +24,7 @@ const SAFE_TO_RUN_AGAIN =
 	'Nothing was ordered in this run, so it is safe to fix this and run again.';
 const CHECK_DASHBOARD =
 	'Check the orders in your StatProxies dashboard before running this again: running it again could buy a second time.';
-// An unknown outcome says so in the message itself: agents, alerts and {{ $json.error }} see
+// An unknown outcome says so in the message itself: agents, alerts and {{ $json.error.message }} see
 // only the message.
 const MAY_EXIST =
 	'the order may have been placed; check the StatProxies dashboard before ordering again';
@@ -239,15 +239,15 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 				{ item: 2 },
 			]);
 			expect(result.output[1].json).toEqual({
-				error: `${said(message, outcome)} [item 1]`,
-				details: {
+				error: {
+					message: `${said(message, outcome)} [item 1]`,
 					outcome,
 					description: expect.stringContaining(todo),
 					item: 1,
 					...(httpCode ? { http_code: httpCode } : {}),
 				},
 			});
-			expect(details(result.output[1]).description).toContain(
+			expect(errorOf(result.output[1]).description).toContain(
 				outcome === 'refused' ? NOTHING_ORDERED : CHECK_DASHBOARD,
 			);
 			for (const index of [0, 2]) {
@@ -291,10 +291,12 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 			);
 			expect(errors).toHaveLength(1);
 			expect(errors[0].pairedItem).toEqual({ item: k });
-			expect(details(errors[0])).toMatchObject({ outcome, item: k });
+			expect(errorOf(errors[0])).toMatchObject({ outcome, item: k });
 			// n8n delivered them to the next nodes on their own outputs.
 			expect(result.succeeded).toHaveLength(3);
-			expect(result.failed.map((item) => item.json.error)).toEqual([errors[0].json.error]);
+			expect(result.failed.map((item) => errorOf(item).message)).toEqual([
+				errorOf(errors[0]).message,
+			]);
 			expect(sentCustomers(sandbox)).toEqual(CUSTOMERS.slice(0, 4));
 			expectNoSecret(result, sandbox.keys.full);
 		},
@@ -312,8 +314,8 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 		result.output.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json).toEqual({
-				error: `Could not reach StatProxies (ECONNREFUSED) [item ${index}]`,
-				details: {
+				error: {
+					message: `Could not reach StatProxies (ECONNREFUSED) [item ${index}]`,
 					outcome: 'not_sent',
 					description: expect.stringContaining(
 						'The request did not reach StatProxies, so nothing was ordered.',
@@ -379,8 +381,10 @@ describe('Every answer, or lack of one, fails the item with the right outcome an
 
 		expect(sandbox.requests).toEqual([]);
 		expectNoSecret(result, sandbox.keys.full);
-		expect(details(result.output[0])).toMatchObject({ outcome: 'invalid', field: 'baseUrl' });
-		expect(result.output[0].json.error).toMatch(/^The credential's Base URL is not a valid URL/);
+		expect(errorOf(result.output[0])).toMatchObject({ outcome: 'invalid', field: 'baseUrl' });
+		expect(errorOf(result.output[0]).message).toMatch(
+			/^The credential's Base URL is not a valid URL/,
+		);
 		expect(JSON.stringify(result.output)).not.toContain('may have been placed');
 	});
 });

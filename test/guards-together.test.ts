@@ -3,7 +3,7 @@ import {
 	CONTINUE,
 	CUSTOMERS,
 	customerItems,
-	details,
+	errorOf,
 	RETRY_AT_MAX,
 	sandboxCredential,
 	sentCustomers,
@@ -33,14 +33,14 @@ describe('Guards used together', () => {
 				settings: { ...RETRY_AT_MAX, ...CONTINUE },
 			});
 		const first = await run();
-		expect(first.output.map((item) => details(item).outcome)).toEqual([
+		expect(first.output.map((item) => errorOf(item).outcome)).toEqual([
 			undefined,
 			'unknown',
 			undefined,
 		]);
 		expect(sentCustomers(sandbox)).toEqual(THREE);
 		const second = await run();
-		expect(second.output.map((item) => details(item).outcome)).toEqual([
+		expect(second.output.map((item) => errorOf(item).outcome)).toEqual([
 			'duplicate',
 			'duplicate',
 			'duplicate',

@@ -7,7 +7,7 @@ import {
 	boughtCustomers,
 	CONTINUE,
 	customerItems,
-	details,
+	errorOf,
 	expectNoSecret,
 	RETRY_AT_MAX,
 	sandboxCredential,
@@ -147,8 +147,10 @@ describe('A stopped execution starts no purchase', () => {
 			continueOnFail: true,
 		});
 		expect(sandbox.orderRequests).toHaveLength(0);
-		expect(output.map((item) => details(item).outcome)).toEqual(['not_sent', 'not_sent']);
-		expect(output[0].json.error).toBe('The order was not sent: the execution was stopped [item 0]');
+		expect(output.map((item) => errorOf(item).outcome)).toEqual(['not_sent', 'not_sent']);
+		expect(errorOf(output[0]).message).toBe(
+			'The order was not sent: the execution was stopped [item 0]',
+		);
 	});
 });
 
@@ -258,7 +260,7 @@ describe('An unsafe base URL is one problem of the run', () => {
 			settings: CONTINUE,
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.output.map((item) => details(item).field)).toEqual([
+		expect(result.output.map((item) => errorOf(item).field)).toEqual([
 			'baseUrl',
 			'baseUrl',
 			'baseUrl',

@@ -1,7 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { deduplicationStore } from './harness/deduplication';
-import { CONTINUE, customerItems, details, sandboxCredential } from './harness/helpers';
+import { CONTINUE, customerItems, errorOf, sandboxCredential } from './harness/helpers';
 import { useSandbox } from './harness/sandbox';
 import { runWorkflow, type RunOptions } from './harness/n8n';
 
@@ -37,7 +37,7 @@ describe('Order Key: at most one order per key', () => {
 	test('with Continue On Fail the duplicate is an error item with outcome "duplicate", so a workflow can route it', async () => {
 		await run(keyed('hook7'));
 		const second = await run(keyed('hook7'), { settings: CONTINUE });
-		expect(details(second.output[0])).toMatchObject({ outcome: 'duplicate', field: 'orderKey' });
+		expect(errorOf(second.output[0])).toMatchObject({ outcome: 'duplicate', field: 'orderKey' });
 		expect(sandbox.orders).toHaveLength(1);
 	});
 
@@ -47,8 +47,10 @@ describe('Order Key: at most one order per key', () => {
 			settings: CONTINUE,
 		});
 		expect(result.output[0].json.order_id).toBe(sandbox.orders[0].order_id);
-		expect(details(result.output[1])).toMatchObject({ outcome: 'duplicate' });
-		expect(String(result.output[1].json.error)).toContain('is used by an earlier item of this run');
+		expect(errorOf(result.output[1])).toMatchObject({ outcome: 'duplicate' });
+		expect(String(errorOf(result.output[1]).message)).toContain(
+			'is used by an earlier item of this run',
+		);
 		expect(sandbox.orders).toHaveLength(1);
 	});
 
@@ -119,7 +121,7 @@ describe('Order Key: at most one order per key', () => {
 	test('a key from an expression, per item: each distinct key orders once', async () => {
 		const items = customerItems(3).map((item, index) => ({ ...item, key: `k${index % 2}` }));
 		const result = await run(keyed('={{ $json.key }}'), { items, settings: CONTINUE });
-		expect(result.output.map((item) => details(item).outcome ?? 'ordered')).toEqual([
+		expect(result.output.map((item) => errorOf(item).outcome ?? 'ordered')).toEqual([
 			'ordered',
 			'ordered',
 			'duplicate',

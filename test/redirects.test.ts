@@ -3,7 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import {
 	boughtCustomers,
 	customerItems,
-	details,
+	errorOf,
 	CONTINUE,
 	expectNoSecret,
 	ORDER_PER_CUSTOMER,
@@ -68,8 +68,8 @@ describe('A redirect is never followed, and is classed by what it means for an o
 				settings: CONTINUE,
 			});
 
-			expect(details(result.output[0])).toMatchObject({ outcome: 'refused', http_code: status });
-			expect(String(result.output[0].json.error)).toContain('nothing was bought');
+			expect(errorOf(result.output[0])).toMatchObject({ outcome: 'refused', http_code: status });
+			expect(String(errorOf(result.output[0]).message)).toContain('nothing was bought');
 			expect(result.output[1].json.order_id).toBe(sandbox.orders[0].order_id);
 			expect(boughtCustomers(sandbox)).toEqual(['itemb']);
 			expect(elsewhere.requests).toEqual([]);

@@ -2,7 +2,7 @@ import {
 	boughtCustomers,
 	CONTINUE,
 	customerItems,
-	details,
+	errorOf,
 	expectNoSecret,
 	ORDER_PER_CUSTOMER,
 	sandboxCredential,
@@ -50,8 +50,8 @@ describe("n8n's Retry button does not buy again what the failed execution bought
 
 		expect(sandbox.requests).toEqual([]);
 		expect(result.output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(result.output.map((item) => details(item).outcome)).toEqual(['not_sent', 'not_sent']);
-		expect(result.output.map((item) => details(item).field)).toEqual([
+		expect(result.output.map((item) => errorOf(item).outcome)).toEqual(['not_sent', 'not_sent']);
+		expect(result.output.map((item) => errorOf(item).field)).toEqual([
 			'orderInRetries',
 			'orderInRetries',
 		]);

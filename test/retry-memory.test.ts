@@ -2,6 +2,7 @@ import { memorySize } from '../nodes/OrderProxies/executionMemory';
 import {
 	boughtCustomers,
 	customerItems,
+	errorOf,
 	CUSTOMERS,
 	ORDER_PER_CUSTOMER,
 	RETRY_AT_MAX,
@@ -205,7 +206,7 @@ describe('What an earlier try of the run did wins over what the item asks for no
 				continueOnFail: true,
 			});
 		const first = await call('call_1');
-		expect(String(first[0].json.error)).toContain('may have been placed');
+		expect(String(errorOf(first[0]).message)).toContain('may have been placed');
 		// A second call (another customer) at the same run index is not given the first's outcome.
 		const second = await executeNode({
 			credential: credential(),

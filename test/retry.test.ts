@@ -5,7 +5,7 @@ import {
 	CONTINUE,
 	customerItems,
 	CUSTOMERS,
-	details,
+	errorOf,
 	ERROR_OUTPUT,
 	expectNoSecret,
 	nodeOutput,
@@ -175,8 +175,8 @@ describe('Continue-on-fail with Retry On Fail never buys an item twice', () => {
 		const result = await runFive({ ...RETRY_AT_MAX, ...CONTINUE });
 
 		expect(result.output).toHaveLength(ITEMS);
-		expect(details(result.output[0])).toMatchObject({ outcome: 'unknown', item: 0 });
-		expect(details(result.output[0]).description).toContain(NOT_SENT_AGAIN);
+		expect(errorOf(result.output[0])).toMatchObject({ outcome: 'unknown', item: 0 });
+		expect(errorOf(result.output[0]).description).toContain(NOT_SENT_AGAIN);
 		result.output.slice(1).forEach((item, index) => {
 			expect(item.json.order_id).toBe(soldTo(FIVE[index + 1]).order_id);
 		});
@@ -193,7 +193,7 @@ describe('Continue-on-fail with Retry On Fail never buys an item twice', () => {
 			settings: { ...RETRY_AT_MAX, ...CONTINUE },
 		});
 
-		expect(details(result.output[0])).toMatchObject({ outcome: 'invalid', field: 'customer' });
+		expect(errorOf(result.output[0])).toMatchObject({ outcome: 'invalid', field: 'customer' });
 		expect(sentCustomers(sandbox)).toEqual(FIVE.slice(1));
 		expect(boughtCustomers(sandbox)).toEqual(FIVE.slice(1));
 		expectNoSecret(result, sandbox.keys.full);
@@ -208,7 +208,7 @@ describe('Continue-on-fail with Retry On Fail never buys an item twice', () => {
 			expect(result.error).toBeUndefined();
 			const errors = nodeOutput(result, 1);
 			expect(errors.map((item) => item.pairedItem)).toEqual([{ item: k }]);
-			expect(details(errors[0]).outcome).toBe('unknown');
+			expect(errorOf(errors[0]).outcome).toBe('unknown');
 			expect(nodeOutput(result, 0)).toHaveLength(ITEMS - 1);
 			expect(result.failed).toHaveLength(1);
 			expect(sentCustomers(sandbox)).toEqual(FIVE);

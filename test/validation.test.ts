@@ -4,7 +4,7 @@ import type { IDataObject, INodeParameters, NodeOperationError } from 'n8n-workf
 import {
 	CONTINUE,
 	customerItems,
-	details,
+	errorOf,
 	ERROR_OUTPUT,
 	nodeOutput,
 	ORDER_PER_CUSTOMER,
@@ -514,7 +514,7 @@ describe('An expression n8n cannot evaluate is refused like any bad input', () =
 		expect(result.error?.message).toContain('[item 1]');
 	});
 
-	test('with continue-on-fail it becomes an error item shaped like the others: "[item 1]", details.outcome "invalid"', async () => {
+	test('with continue-on-fail it becomes an error item shaped like the others: "[item 1]", error.outcome "invalid"', async () => {
 		const result = await runWorkflow({
 			credential: sandboxCredential(sandbox),
 			parameters,
@@ -528,8 +528,8 @@ describe('An expression n8n cannot evaluate is refused like any bad input', () =
 			{ item: 2 },
 		]);
 		expect(sentCustomers(sandbox)).toEqual(['itema', 'itemc']);
-		expect(result.output[1].json.error).toEqual(expect.stringContaining('[item 1]'));
-		expect(details(result.output[1])).toMatchObject({
+		expect(errorOf(result.output[1]).message).toEqual(expect.stringContaining('[item 1]'));
+		expect(errorOf(result.output[1])).toMatchObject({
 			outcome: 'invalid',
 			item: 1,
 			description: expect.stringContaining('Nothing was sent to StatProxies.'),
@@ -553,8 +553,8 @@ describe('With continue-on-fail, a bad item becomes an error item and the others
 			{ item: 2 },
 		]);
 		expect(result.output[1].json).toEqual({
-			error: `${RULE.customerLetters} (received "Item B") [item 1]`,
-			details: {
+			error: {
+				message: `${RULE.customerLetters} (received "Item B") [item 1]`,
 				outcome: 'invalid',
 				field: 'customer',
 				item: 1,
@@ -585,7 +585,7 @@ describe('With continue-on-fail, a bad item becomes an error item and the others
 		]);
 		const errors = nodeOutput(result, 1);
 		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 2 }]);
-		expect(details(errors[0])).toMatchObject({ outcome: 'invalid', field: 'quantity', item: 2 });
+		expect(errorOf(errors[0])).toMatchObject({ outcome: 'invalid', field: 'quantity', item: 2 });
 		expect(result.succeeded).toHaveLength(2);
 		expect(result.failed).toHaveLength(1);
 		expect(sentCustomers(sandbox)).toEqual(['itema', 'itemb']);
@@ -599,10 +599,10 @@ describe('With continue-on-fail, a bad item becomes an error item and the others
 			settings: CONTINUE,
 		});
 
-		expect(result.output.map((item) => item.json.error)).toEqual(
+		expect(result.output.map((item) => errorOf(item).message)).toEqual(
 			[0, 1, 2].map((index) => `${RULE.quantity} (received 0) [item ${index}]`),
 		);
-		expect(result.output.map((item) => details(item).item)).toEqual([0, 1, 2]);
+		expect(result.output.map((item) => errorOf(item).item)).toEqual([0, 1, 2]);
 		expect(sandbox.requests).toEqual([]);
 	});
 });
@@ -677,7 +677,7 @@ describe('Any value: refused exactly when it breaks a documented rule (property-
 					const broken = firstBrokenRule(input);
 
 					if (broken) {
-						expect(details(item)).toMatchObject({ outcome: 'invalid', field: broken });
+						expect(errorOf(item)).toMatchObject({ outcome: 'invalid', field: broken });
 						expect(sandbox.requests).toEqual([]);
 						return;
 					}
@@ -688,7 +688,7 @@ describe('Any value: refused exactly when it breaks a documented rule (property-
 					if (SANDBOX_PRODUCT_TYPES.includes(product)) {
 						expect(item.json).toMatchObject({ ...body, order_id: sandbox.orders[0].order_id });
 					} else {
-						expect(details(item)).toMatchObject({ outcome: 'refused', http_code: '400' });
+						expect(errorOf(item)).toMatchObject({ outcome: 'refused', http_code: '400' });
 					}
 				},
 			),

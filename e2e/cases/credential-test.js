@@ -29,6 +29,8 @@ module.exports = function credentialTest(t, ctx) {
 		const answer = await testCredential(rest, asEdited('sk_test_e2e_wrong_key_0123456789'));
 		assert.equal(answer.status, 'Error');
 		assert.match(answer.message, /^Invalid API key/);
+		// n8n 1.x re-sent the GET after a 401 while the test relied on the status.
+		assert.equal(sandbox.requests.length, 1, 'requests sent');
 		assert.equal(sandbox.orderRequests.length, 0);
 	});
 
@@ -42,4 +44,13 @@ module.exports = function credentialTest(t, ctx) {
 			assert.equal(sandbox.orderRequests.length, 0);
 		},
 	);
+
+	t.test('credential test by n8n: a Base URL that answers an HTML page fails', async () => {
+		const { rest } = await ctx.server();
+		sandbox.setListFault('502-html');
+		const answer = await testCredential(rest, asEdited(sandbox.keys.full));
+		assert.equal(answer.status, 'Error');
+		assert.match(answer.message, /Check the Base URL/);
+		assert.equal(sandbox.orderRequests.length, 0);
+	});
 };

@@ -101,9 +101,9 @@ module.exports = function orderKey(t, ctx) {
 			const second = await ctx.execute(continued);
 			expectSuccess(second);
 			const [item] = second.nodeOutput(ORDER_NODE);
-			assert.match(item.json.error, USED('inv-continue'));
-			assert.equal(item.json.details.outcome, 'duplicate');
-			assert.equal(item.json.details.field, 'orderKey');
+			assert.match(item.json.error.message, USED('inv-continue'));
+			assert.equal(item.json.error.outcome, 'duplicate');
+			assert.equal(item.json.error.field, 'orderKey');
 			assert.deepEqual(item.pairedItem, { item: 0 });
 			assert.equal(sandbox.orders.length, 1);
 			assert.equal(sandbox.orderRequests.length, 1);
@@ -124,9 +124,9 @@ module.exports = function orderKey(t, ctx) {
 			expectSuccess(second);
 			const [preview2, duplicate] = second.nodeOutput(ORDER_NODE).map((i) => i.json);
 			assert.equal(preview2.dry_run, true);
-			assert.equal(duplicate.details.outcome, 'duplicate');
+			assert.equal(duplicate.error.outcome, 'duplicate');
 			assert.match(
-				duplicate.error,
+				duplicate.error.message,
 				/order key "inv-dry" was already used by an earlier execution \[item 1\]$/,
 			);
 			assert.equal(sandbox.orders.length, 1);

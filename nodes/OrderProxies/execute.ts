@@ -8,7 +8,7 @@ import {
 
 import { nodeMemory, type NodeMemory } from './executionMemory';
 import { guard, runSoFar, type Failure } from './messages';
-import { errorItem, keyRedactor, nodeError, type Refusal } from './nodeErrors';
+import { errorItem, errorJson, keyRedactor, nodeError, type Refusal } from './nodeErrors';
 import { checkBaseUrl, checkOrder, type OrderBody, type ValidOrder } from './order.schema';
 import { orderKeys } from './orderKey';
 import { orderRequest, placeOrder, type Outcome } from './transport';
@@ -53,10 +53,7 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 		if (!continueOnFail) throw new NodeOperationError(node, message, { description });
 		return [
 			items.map((_, item) => ({
-				json: {
-					error: message,
-					details: { outcome: 'invalid', field: 'baseUrl', description, item },
-				},
+				json: errorJson({ message, description, outcome: 'invalid', field: 'baseUrl', item }),
 				pairedItem: { item },
 			})),
 		];

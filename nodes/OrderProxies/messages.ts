@@ -1,7 +1,7 @@
 /**
  * Every outcome message of the node, in one place (validation messages live with their
  * rules, in order.schema.ts). A message must stand alone: AI agents, Slack alerts, the
- * executions list and {{ $json.error }} see the message and never the description, so
+ * executions list and {{ $json.error.message }} see the message and never the description, so
  * whether anything may have been bought is said in the message itself.
  */
 import type { OrderBody } from './order.schema';

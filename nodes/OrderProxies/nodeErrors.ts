@@ -58,21 +58,40 @@ export function nodeError(
 	return error;
 }
 
-/** json.error plus details: n8n routes such items to the error output when there is one. */
+/**
+ * The JSON of an error item: everything under `error`, as n8n's HTTP Request node does. n8n
+ * 1.x sends an item to the error output only when its JSON has no key but `error` (and
+ * `message`); 2.x also allows `details`. One key routes alike on both.
+ */
+export function errorJson(found: {
+	message: string;
+	description: string;
+	outcome: string;
+	item: number;
+	field?: string;
+	httpCode?: string;
+}): IDataObject {
+	const { message, description, outcome, item, field, httpCode } = found;
+	const error: IDataObject = { message, description, outcome, item };
+	if (field) error.field = field;
+	if (httpCode) error.http_code = httpCode;
+	return { error };
+}
+
 export function errorItem(
 	error: Error & { description?: string | null },
 	fate: Refusal,
 	itemIndex: number,
 ): IDataObject {
 	const failure = fate.kind === 'failed' ? fate.failure : undefined;
-	const details: IDataObject = {
-		outcome: failure?.kind ?? 'invalid',
+	return errorJson({
+		message: error.message,
 		description: error.description ?? '',
+		outcome: failure?.kind ?? 'invalid',
 		item: itemIndex,
-	};
-	if (failure?.field) details.field = failure.field;
-	if (failure?.httpCode) details.http_code = failure.httpCode;
-	return { error: error.message, details };
+		field: failure?.field,
+		httpCode: failure?.httpCode,
+	});
 }
 
 export function keyRedactor(apiKey: string | undefined) {

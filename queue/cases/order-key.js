@@ -88,8 +88,13 @@ async function outcomes(ctx, afterId) {
 		} catch {
 			json = null;
 		}
-		const outcome = !json ? 'none' : json.order_id ? 'placed' : (json.details?.outcome ?? 'error');
-		return { id: String(row.id), status: row.status, outcome, error: json?.error };
+		const outcome = !json ? 'none' : json.order_id ? 'placed' : (json.error?.outcome ?? 'error');
+		return {
+			id: String(row.id),
+			status: row.status,
+			outcome,
+			error: json?.error?.message ?? json?.error,
+		};
 	});
 }
 

@@ -46,8 +46,10 @@ export function timesIn(list: unknown[], value: unknown): number {
 	return list.filter((entry) => entry === value).length;
 }
 
-export function details(item: INodeExecutionData): IDataObject {
-	return (item.json.details ?? {}) as IDataObject;
+/** What an error item says: its `error` object (message, description, outcome, item, field, http_code). */
+export function errorOf(item: INodeExecutionData): IDataObject {
+	const { error } = item.json;
+	return (error && typeof error === 'object' ? error : {}) as IDataObject;
 }
 
 /** The items of one output of Order Proxies' last run, as n8n stored them (0 = success, 1 = error output). */

@@ -14,6 +14,7 @@ import {
 } from 'n8n-workflow';
 
 import { StatProxiesApi } from '../../credentials/StatProxiesApi.credentials';
+import { judgeBody } from './credentialRules';
 import './deduplication';
 import * as host from './host';
 import { nodeTypes, ORDER_PROXIES_TOOL_TYPE, ORDER_PROXIES_TYPE, SINK_TYPE } from './nodeTypes';
@@ -262,8 +263,9 @@ export async function testCredential(
 		{ node, data: inputData, source: null },
 		[],
 	);
+	let response;
 	try {
-		await new RoutingNode(context, nodeType, {
+		response = await new RoutingNode(context, nodeType, {
 			id: CREDENTIAL.id,
 			name: CREDENTIAL.name,
 			type: credentialType.name,
@@ -285,5 +287,5 @@ export async function testCredential(
 			message: error.cause?.code ?? String(error.message),
 		};
 	}
-	return { status: 'OK', message: 'Connection successful!' };
+	return judgeBody(response, test.rules) as CredentialTestResult;
 }

@@ -37,6 +37,8 @@ export interface Sandbox {
 		fault: string | null,
 		options?: { nth?: number; times?: number; location?: string },
 	): void;
+	/** Answers every GET /api/v2/order/list (the credential test) with `fault` until reset. */
+	setListFault(fault: string): void;
 	reset(): void;
 	close(): Promise<void>;
 }
