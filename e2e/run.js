@@ -3,7 +3,8 @@
 // `npm run test:e2e`: the package as users get it, in a real n8n. Builds and packs the
 // package, installs it into a fresh n8n user folder the way n8n's installer does, runs the
 // cases against the sandbox, and ends with the line "N passed, N failed".
-//   --n8n VERSION   another pinned n8n (lab/n8n/versions/): 2.41.1 (default) or 1.123.81
+//   --n8n VERSION   another pinned n8n (lab/n8n/versions/): 2.41.1 (default), 1.123.81, or
+//                   1.85.4 (the oldest the README claims; not run by CI)
 //   --no-build      pack the dist/ that is there
 //   --grep TEXT     run only the cases whose title contains TEXT
 //   --keep          keep the n8n user folder (its path is printed)
