@@ -89,10 +89,20 @@ export class StatProxiesApi implements ICredentialType {
 						'This key lacks the "order" service (insufficient_permissions). Enable it for the key in the StatProxies dashboard.',
 				},
 			},
+			// lodash's get, which n8n uses here, reads a value's constructor: any other `error`
+			// (api_key_expired, rate_limited, a gateway's error object) refuses the test.
+			...['String', 'Object'].map((type) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'error.constructor.name',
+					value: type,
+					message:
+						'StatProxies answered with an error, so the key could not be confirmed. Check the key and the Base URL, then test again.',
+				},
+			})),
 			{
-				// StatProxies answers JSON. Text (an HTML error page, a gateway's answer, the empty
-				// body of a redirect) is a string, and lodash's get, which n8n uses here, reads
-				// a string's constructor.
+				// StatProxies answers JSON. A body that is not JSON (an HTML error page, a gateway's
+				// answer, the empty body of a redirect) stays a string.
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'constructor.name',

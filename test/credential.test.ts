@@ -130,6 +130,36 @@ describe('The credential test checks the key with a read-only request, never buy
 		expect(raw.requests).toHaveLength(1);
 	});
 
+	test.each(['404', '429', '500', '503'])(
+		'StatProxies answers %s with its JSON error: an error, not "Connection successful"',
+		async (fault) => {
+			sandbox.setListFault(fault);
+			const result = await testCredential(sandboxCredential(sandbox));
+
+			expect(result).toEqual({
+				status: 'Error',
+				message: expect.stringMatching(/^StatProxies answered with an error/),
+			});
+		},
+	);
+
+	test.each([
+		['an unlisted key error (401)', 401, { error: 'api_key_expired' }],
+		['an error object (403)', 403, { error: { code: 1020, message: 'Access denied' } }],
+	])('%s: an error, not "Connection successful"', async (_, status, body) => {
+		raw.answer({
+			status,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		const result = await testCredential({ ...sandboxCredential(sandbox), baseUrl: raw.url });
+
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/^StatProxies answered with an error/),
+		});
+	});
+
 	test('a redirect is not followed: the key never reaches the address it points to', async () => {
 		raw.answer({
 			status: 302,
@@ -147,7 +177,7 @@ describe('The credential test checks the key with a read-only request, never buy
 	});
 
 	// The limit of judging by the body: the status of a JSON answer is not read.
-	test('a JSON answer that is neither key error passes, whatever its status (the limit the README states)', async () => {
+	test('a JSON answer without an `error` passes, whatever its status (the limit the README states)', async () => {
 		raw.answer({
 			status: 500,
 			headers: { 'content-type': 'application/json' },

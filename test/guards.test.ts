@@ -6,6 +6,7 @@ import { classifyError } from '../nodes/OrderProxies/transport';
 import {
 	boughtCustomers,
 	CONTINUE,
+	ERROR_OUTPUT,
 	customerItems,
 	errorOf,
 	expectNoSecret,
@@ -271,6 +272,49 @@ describe('An unsafe base URL is one problem of the run', () => {
 			{ item: 2 },
 		]);
 		expect(sentCustomers(sandbox)).toEqual([]);
+	});
+});
+
+describe('A credential that cannot be read is one problem of the run', () => {
+	test("without Continue On Fail: n8n's error, nothing sent", async () => {
+		const result = await runWorkflow({
+			credential: sandboxCredential(sandbox),
+			parameters: ORDER_PER_CUSTOMER,
+			items: customerItems(2),
+			noCredential: true,
+		});
+		expect(result.error?.message).toMatch(/credential/i);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test.each([
+		['Continue (regular output)', CONTINUE],
+		['Continue (error output)', ERROR_OUTPUT],
+	])('%s: an error item for every item, none passed through as if ordered', async (_, settings) => {
+		const result = await runWorkflow({
+			credential: sandboxCredential(sandbox),
+			parameters: ORDER_PER_CUSTOMER,
+			items: customerItems(2),
+			settings,
+			noCredential: true,
+		});
+		expect(result.error).toBeUndefined();
+		// Regular output: the error items are what goes on; error output: nothing goes on.
+		const failed = settings === CONTINUE ? result.succeeded : result.failed;
+		expect(result.succeeded).toHaveLength(settings === CONTINUE ? 2 : 0);
+		expect(failed.map((item) => errorOf(item))).toEqual(
+			[0, 1].map((item) => ({
+				message: expect.stringMatching(
+					/^Not ordered: the StatProxies credential could not be read \(.+\)$/,
+				),
+				description: expect.stringContaining('Nothing was sent to StatProxies.'),
+				outcome: 'invalid',
+				field: 'credential',
+				item,
+			})),
+		);
+		expect(failed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(sandbox.requests).toHaveLength(0);
 	});
 });
 

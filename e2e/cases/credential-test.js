@@ -53,4 +53,12 @@ module.exports = function credentialTest(t, ctx) {
 		assert.match(answer.message, /Check the Base URL/);
 		assert.equal(sandbox.orderRequests.length, 0);
 	});
+
+	t.test('credential test by n8n: a JSON error answer (503) fails', async () => {
+		const { rest } = await ctx.server();
+		sandbox.setListFault('503');
+		const answer = await testCredential(rest, asEdited(sandbox.keys.full));
+		assert.equal(answer.status, 'Error');
+		assert.match(answer.message, /^StatProxies answered with an error/);
+	});
 };

@@ -41,22 +41,32 @@ export async function orderProxies(this: IExecuteFunctions): Promise<INodeExecut
 	const continueOnFail = this.continueOnFail();
 	// As an AI agent's tool the model reads only the message: it also says what to do next.
 	const asTool = node.type.endsWith('Tool');
-	const credentials = await this.getCredentials<StatProxiesCredentials>('statProxiesApi');
-	const hideKey = keyRedactor(credentials.apiKey);
-	const checkedUrl = checkBaseUrl(credentials.baseUrl);
-	if (!checkedUrl.ok) {
-		// Every item shares the credential: one error for the run, named once. With Continue On
-		// Fail each item still gets its error item: n8n would pass a thrown run's input through
-		// to the success output, as if it had been ordered.
-		const message = hideKey(checkedUrl.problem.message);
-		const description = `${checkedUrl.problem.description} Nothing was sent to StatProxies.`;
+	// Every item shares the credential: a problem with it is one error for the run, named once.
+	// With Continue On Fail each item still gets its error item: n8n would pass a thrown run's
+	// input through to the success output, as if it had been ordered.
+	const refuseRun = (message: string, description: string, field: string) => {
+		description = `${description} Nothing was sent to StatProxies.`;
 		if (!continueOnFail) throw new NodeOperationError(node, message, { description });
 		return [
 			items.map((_, item) => ({
-				json: errorJson({ message, description, outcome: 'invalid', field: 'baseUrl', item }),
+				json: errorJson({ message, description, outcome: 'invalid', field, item }),
 				pairedItem: { item },
 			})),
 		];
+	};
+	let credentials: StatProxiesCredentials;
+	try {
+		credentials = await this.getCredentials<StatProxiesCredentials>('statProxiesApi');
+	} catch (error) {
+		if (!continueOnFail) throw new NodeOperationError(node, error as Error);
+		const { message, description } = guard.credentialUnreadable((error as Error).message);
+		return refuseRun(message, description, 'credential');
+	}
+	const hideKey = keyRedactor(credentials.apiKey);
+	const checkedUrl = checkBaseUrl(credentials.baseUrl);
+	if (!checkedUrl.ok) {
+		const { message, description } = checkedUrl.problem;
+		return refuseRun(hideKey(message), description, 'baseUrl');
 	}
 	const baseUrl = checkedUrl.value;
 	// Every request of the run is signed with this credential, whose base URL was just

@@ -189,6 +189,11 @@ export const guard = {
 			'Each order key orders once. To order anyway, give this order another key (Options > Order Key).',
 			'duplicate',
 		),
+	credentialUnreadable: (why: string) => ({
+		message: `Not ordered: the StatProxies credential could not be read (${why})`,
+		description:
+			'Select a StatProxies API credential on the node, or check that it still exists and that its fields resolve.',
+	}),
 	keyStoreMissing: () =>
 		notSent(
 			"Options > Order Key needs n8n's deduplication store, which this n8n does not offer to nodes (n8n 1.64 or later has it)",

@@ -246,6 +246,13 @@ module.exports = [
 		tests: t('credential'),
 	},
 	{
+		guard: 'credential test: any other error in the answer fails',
+		file: CREDENTIAL,
+		find: "...['String', 'Object'].map((type) => ({",
+		replace: '...[].map((type: string) => ({',
+		tests: t('credential'),
+	},
+	{
 		guard: 'credential test: an answer that is not JSON fails',
 		file: CREDENTIAL,
 		find: "value: 'String',",
@@ -258,6 +265,13 @@ module.exports = [
 		find: 'return { error };',
 		replace: 'return { error: message, details: error };',
 		tests: t('validation', 'faults'),
+	},
+	{
+		guard: 'unreadable credential with Continue On Fail: an error item per item',
+		file: EXECUTE,
+		find: 'if (!continueOnFail) throw new NodeOperationError(node, error as Error);',
+		replace: 'throw new NodeOperationError(node, error as Error);',
+		tests: t('guards'),
 	},
 	{
 		guard: 'base URL checked once per run (one error, not one per item)',

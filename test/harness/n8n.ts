@@ -46,6 +46,8 @@ export interface RunOptions {
 	asTool?: boolean;
 	/** Which run of the node this is (tool calls and loops run a node again in one execution). */
 	runIndex?: number;
+	/** The node has no credential selected (as after the credential was deleted). */
+	noCredential?: boolean;
 }
 
 let executions = 0;
@@ -72,6 +74,7 @@ function orderNode(
 	parameters: INodeParameters,
 	settings: NodeSettings = {},
 	asTool = false,
+	noCredential = false,
 ): INode {
 	return {
 		id: 'order-proxies',
@@ -80,7 +83,7 @@ function orderNode(
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { [credentialType.name]: CREDENTIAL },
+		credentials: noCredential ? {} : { [credentialType.name]: CREDENTIAL },
 		...settings,
 	};
 }
@@ -102,7 +105,12 @@ export interface WorkflowRun {
  * nodes receive the success and (when On Error routes there) the error output.
  */
 export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
-	const node = orderNode(options.parameters, options.settings, options.asTool);
+	const node = orderNode(
+		options.parameters,
+		options.settings,
+		options.asTool,
+		options.noCredential,
+	);
 	const sinks: INode[] = ['Succeeded', 'Failed'].map((name, index) => ({
 		id: `sink-${index}`,
 		name,
