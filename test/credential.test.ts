@@ -1,23 +1,16 @@
-import { Workflow, type IHttpRequestOptions, type INode, type INodeTypes } from 'n8n-workflow';
+import { Workflow, type IHttpRequestOptions, type INodeTypes } from 'n8n-workflow';
 
 import { HostCredentialsHelper } from './harness/host';
 import { sandboxCredential } from './harness/helpers';
 import { useRawServer } from './harness/raw';
-import { credentialType, NODE_NAME, testCredential } from './harness/n8n';
-import { nodeTypes, ORDER_PROXIES_TYPE } from './harness/nodeTypes';
+import { credentialType, orderNode, testCredential } from './harness/n8n';
+import { nodeTypes } from './harness/nodeTypes';
 import { useSandbox } from './harness/sandbox';
 
 const sandbox = useSandbox();
 const raw = useRawServer();
 
-const node: INode = {
-	id: 'order-proxies',
-	name: NODE_NAME,
-	type: ORDER_PROXIES_TYPE,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const node = orderNode({});
 const workflow = new Workflow({
 	nodes: [node],
 	connections: {},

@@ -1,6 +1,7 @@
-import { ExpressionError, NodeApiError, type INode } from 'n8n-workflow';
+import { ExpressionError, NodeApiError } from 'n8n-workflow';
 
 import { classifyError } from '../nodes/OrderProxies/transport';
+import { orderNode } from './harness/n8n';
 
 /**
  * n8n's HTTP helpers wrap a socket failure in a NodeApiError whose cause is the HTTP client's
@@ -8,14 +9,7 @@ import { classifyError } from '../nodes/OrderProxies/transport';
  * field, which wipes it, and only `httpCode` still carries the code. Both shapes, built the
  * way n8n builds them, must be read alike.
  */
-const node: INode = {
-	id: 'order-proxies',
-	name: 'Order Proxies',
-	type: 'n8n-nodes-statproxies.orderProxies',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const node = orderNode({});
 
 function socketFailure(code: string) {
 	return Object.assign(new Error(`socket ${code}`), {

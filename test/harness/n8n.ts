@@ -70,7 +70,8 @@ function additionalData(
 	}) as unknown as IWorkflowExecuteAdditionalData;
 }
 
-function orderNode(
+/** Order Proxies as a workflow holds it, with the sandbox credential selected. */
+export function orderNode(
 	parameters: INodeParameters,
 	settings: NodeSettings = {},
 	asTool = false,
@@ -209,8 +210,9 @@ export type CredentialTestResult = { status: 'OK' | 'Error'; message: string };
 
 /**
  * Runs the credential's test request the way n8n's credential tester does: as a throwaway
- * declarative node executed by n8n-core's RoutingNode inside an ExecuteContext, with the
- * credential type's rules turning an HTTP status into the message the user sees.
+ * declarative node executed by n8n-core's RoutingNode inside an ExecuteContext, then the
+ * credential type's rules read in n8n's order: a status rule when the request threw, the body
+ * rules when it answered.
  */
 export async function testCredential(
 	credential: StatProxiesCredential,
