@@ -26,7 +26,8 @@ if (process.argv[2] === '--driver') {
 async function driver(mode) {
 	const { orderProxiesContext, ROOT } = require('./lib/context');
 	// The very options the node's transport builds, so that the two differ only by the node.
-	const { httpOptions } = require(`${ROOT}/dist/nodes/OrderProxies/transport`);
+	const { httpOptions } = require(`${ROOT}/dist/nodes/shared/transport`);
+	const { orderAction } = require(`${ROOT}/dist/nodes/OrderProxies/order`);
 	const body = { quantity: 1, product_type: 'captcha' };
 	const { startSandboxProcess } = require('./lib/sandbox');
 	const sandbox = await startSandboxProcess();
@@ -44,7 +45,7 @@ async function driver(mode) {
 			await context.helpers.httpRequestWithAuthentication.call(
 				context,
 				'statProxiesApi',
-				httpOptions({ body, timeout: 30000 }, sandbox.url),
+				httpOptions(orderAction.request(body, sandbox.url), 30000),
 			);
 		}
 	}

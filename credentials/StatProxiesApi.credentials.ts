@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { SAFE_BASE_URL } from '../nodes/OrderProxies/order.schema';
+import { SAFE_BASE_URL } from '../nodes/shared/baseUrl';
 
 // Evaluated by n8n wherever this credential is used (this node, the credential test, the HTTP
 // Request node): the key is attached only when the base URL is https or a loopback sandbox.

@@ -1,8 +1,10 @@
 import { ExecuteContext } from 'n8n-core';
 import { ExpressionError, type NodeApiError } from 'n8n-workflow';
 
-import { orderKeys } from '../nodes/OrderProxies/orderKey';
-import { classifyError } from '../nodes/OrderProxies/transport';
+import { keyClaims } from '../nodes/shared/keyClaim';
+import { orderAction } from '../nodes/OrderProxies/order';
+import { outcomesFor } from '../nodes/shared/outcomes';
+import { classifyError as classifyWith } from '../nodes/shared/transport';
 import {
 	boughtCustomers,
 	CONTINUE,
@@ -18,6 +20,9 @@ import {
 import { useSandbox } from './harness/sandbox';
 import { executeNode, NODE_NAME, runWorkflow } from './harness/n8n';
 import { useRawServer } from './harness/raw';
+
+const orderOutcomes = outcomesFor(orderAction.words);
+const classifyError = (error: unknown) => classifyWith(orderOutcomes.said, error);
 
 /**
  * Guards that no other suite pins down: each test here was written because removing the
@@ -157,7 +162,11 @@ describe('A stopped execution starts no purchase', () => {
 
 describe('Order Key without a deduplication store', () => {
 	test('an n8n that offers no store to nodes: the claim fails, so the keyed order is never sent', async () => {
-		const keys = orderKeys({ helpers: {}, getExecutionId: () => 'old-n8n' } as never);
+		const keys = keyClaims(
+			{ helpers: {}, getExecutionId: () => 'old-n8n' } as never,
+			orderOutcomes.guard,
+			'orderKey',
+		);
 		const claim = await keys.claim('invoice-1');
 		expect(claim).toMatchObject({ kind: 'not_sent', field: 'orderKey' });
 		expect(claim === 'claimed' ? '' : claim.message).toContain("needs n8n's deduplication store");

@@ -1,7 +1,12 @@
 import { ExpressionError, NodeApiError } from 'n8n-workflow';
 
-import { classifyError } from '../nodes/OrderProxies/transport';
+import { orderAction } from '../nodes/OrderProxies/order';
+import { outcomesFor } from '../nodes/shared/outcomes';
+import { classifyError as classifyWith } from '../nodes/shared/transport';
 import { orderNode } from './harness/n8n';
+
+const orderOutcomes = outcomesFor(orderAction.words);
+const classifyError = (error: unknown) => classifyWith(orderOutcomes.said, error);
 
 /**
  * n8n's HTTP helpers wrap a socket failure in a NodeApiError whose cause is the HTTP client's
@@ -11,9 +16,10 @@ import { orderNode } from './harness/n8n';
  */
 const node = orderNode({});
 
-function socketFailure(code: string) {
+function socketFailure(code: string, syscall?: string) {
 	return Object.assign(new Error(`socket ${code}`), {
 		code,
+		...(syscall ? { syscall } : {}),
 		isAxiosError: true,
 		config: {},
 		request: {},
@@ -32,13 +38,25 @@ const SHAPES = {
 describe.each(Object.entries(SHAPES))(
 	'A network failure, %s, is classified by its code',
 	(_shape, wrap) => {
-		test.each(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'CERT_HAS_EXPIRED'])(
+		test.each(['ECONNREFUSED', 'ENOTFOUND', 'CERT_HAS_EXPIRED'])(
 			'%s: not sent, nothing bought',
 			(code) => {
 				expect(classifyError(wrap(socketFailure(code)))).toMatchObject({
 					kind: 'not_sent',
 					message: `Could not reach StatProxies (${code})`,
 				});
+			},
+		);
+
+		test.each(['EHOSTUNREACH', 'ENETUNREACH'])(
+			'%s after the connection was made (a route lost mid-request): unknown, the order may have left',
+			(code) => {
+				for (const syscall of ['write', 'read', undefined]) {
+					expect(classifyError(wrap(socketFailure(code, syscall)))).toMatchObject({
+						kind: 'unknown',
+						message: expect.stringContaining(`(${code}): the order may have been placed`),
+					});
+				}
 			},
 		);
 
@@ -57,6 +75,19 @@ describe.each(Object.entries(SHAPES))(
 		});
 	},
 );
+
+describe('A host or network unreachable at the connect step', () => {
+	test.each(['EHOSTUNREACH', 'ENETUNREACH'])(
+		'%s while connecting (n8n 2.x keeps the syscall): not sent, nothing bought',
+		(code) => {
+			const error = new NodeApiError(node, socketFailure(code, 'connect') as never);
+			expect(classifyError(error)).toMatchObject({
+				kind: 'not_sent',
+				message: `Could not reach StatProxies (${code})`,
+			});
+		},
+	);
+});
 
 describe('A failure with no code', () => {
 	test('an n8n expression error raised before any request existed: not sent', () => {

@@ -1,4 +1,4 @@
-import { memorySize } from '../nodes/OrderProxies/executionMemory';
+import { memorySize } from '../nodes/shared/executionMemory';
 import {
 	boughtCustomers,
 	customerItems,

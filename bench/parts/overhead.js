@@ -29,8 +29,9 @@ const COMPARE = comparedPackages();
 
 /** The very options the node's transport hands to n8n for each order. */
 function requestOptions(baseUrl) {
-	const { httpOptions } = require(`${ROOT}/dist/nodes/OrderProxies/transport`);
-	return httpOptions({ body: BODY, timeout: 30000 }, baseUrl);
+	const { httpOptions } = require(`${ROOT}/dist/nodes/shared/transport`);
+	const { orderAction } = require(`${ROOT}/dist/nodes/OrderProxies/order`);
+	return httpOptions(orderAction.request(BODY, baseUrl), 30000);
 }
 
 function rawPost(url, key, agent) {

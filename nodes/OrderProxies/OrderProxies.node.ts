@@ -6,7 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { orderProxies } from './execute';
+import { runAction } from '../shared/run';
+import { orderAction } from './order';
 import {
 	DEFAULT_MAX_PROXIES_PER_EXECUTION,
 	DEFAULT_MAX_QUANTITY,
@@ -175,6 +176,6 @@ export class OrderProxies implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await orderProxies.call(this);
+		return await runAction.call(this, orderAction);
 	}
 }

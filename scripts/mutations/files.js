@@ -1,13 +1,31 @@
 'use strict';
 // Where the guards live, and the test files of the mutation check.
-const EXECUTE = 'nodes/OrderProxies/execute.ts';
-const MEMORY = 'nodes/OrderProxies/executionMemory.ts';
-const TRANSPORT = 'nodes/OrderProxies/transport.ts';
+const RUN = 'nodes/shared/run.ts';
+const PLAN = 'nodes/shared/plan.ts';
+const MEMORY = 'nodes/shared/executionMemory.ts';
+const TRANSPORT = 'nodes/shared/transport.ts';
+const OUTCOMES = 'nodes/shared/outcomes.ts';
+const KEYS = 'nodes/shared/keyClaim.ts';
+const NODE_ERRORS = 'nodes/shared/nodeErrors.ts';
+const BASE_URL = 'nodes/shared/baseUrl.ts';
+const RULES = 'nodes/shared/rules.ts';
 const SCHEMA = 'nodes/OrderProxies/order.schema.ts';
-const KEYS = 'nodes/OrderProxies/orderKey.ts';
-const MESSAGES = 'nodes/OrderProxies/messages.ts';
-const NODE_ERRORS = 'nodes/OrderProxies/nodeErrors.ts';
+const ORDER = 'nodes/OrderProxies/order.ts';
 const CREDENTIAL = 'credentials/StatProxiesApi.credentials.ts';
 const t = (...names) => names.map((name) => `test/${name}.test.ts`);
 
-module.exports = { EXECUTE, MEMORY, TRANSPORT, SCHEMA, KEYS, MESSAGES, CREDENTIAL, NODE_ERRORS, t };
+module.exports = {
+	RUN,
+	PLAN,
+	MEMORY,
+	TRANSPORT,
+	OUTCOMES,
+	KEYS,
+	NODE_ERRORS,
+	BASE_URL,
+	RULES,
+	SCHEMA,
+	ORDER,
+	CREDENTIAL,
+	t,
+};

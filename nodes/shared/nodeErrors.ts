@@ -6,7 +6,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { FOR_THE_MODEL, type Failure } from './messages';
+import type { Failure, FailureKind } from './outcomes';
 
 /**
  * How an item that ends without an order reaches n8n: the error that stops the node, or the
@@ -23,11 +23,11 @@ export function nodeError(
 	fate: Refusal,
 	itemIndex: number,
 	hideKey: (text: string) => string,
-	asTool: boolean,
+	forTheModel: Record<FailureKind, string> | undefined,
 ): NodeOperationError | NodeApiError {
-	// The model reads one text: the finding as a sentence, then what it may do next.
-	const told = (text: string, kind: keyof typeof FOR_THE_MODEL) =>
-		asTool ? `${text.replace(/[.!?]?$/, '.')} ${FOR_THE_MODEL[kind]}` : text;
+	// As a tool, the model reads one text: the finding as a sentence, then what it may do next.
+	const told = (text: string, kind: FailureKind) =>
+		forTheModel ? `${text.replace(/[.!?]?$/, '.')} ${forTheModel[kind]}` : text;
 	if (fate.kind === 'thrown') {
 		const thrown = fate.error as Error & { description?: string | null };
 		const error = new NodeOperationError(node, thrown, {
@@ -94,9 +94,32 @@ export function errorItem(
 	});
 }
 
+/**
+ * Hides the key in every form an answer or a message could carry it: as sent, JSON-escaped
+ * (a `/` as `\/`, PHP's default; control and non-ASCII characters as \u escapes), and
+ * URL-encoded. Longest forms first, so that no form is left half hidden.
+ */
 export function keyRedactor(apiKey: string | undefined) {
 	const key = typeof apiKey === 'string' ? apiKey.trim() : '';
 	// A very short "key" would blank out ordinary words; such a key is refused by StatProxies anyway.
 	if (key.length < 8) return (text: string) => text;
-	return (text: string) => text.split(key).join('***');
+	const json = JSON.stringify(key).slice(1, -1);
+	// Every character a JSON encoder may escape as \uXXXX, in either case of hex digits.
+	const escaped = (upper: boolean) =>
+		key.replace(/[^\x20-\x7e]|[/"\\]/g, (c) => {
+			if (c === '"' || c === '\\') return `\\${c}`;
+			const hex = c.charCodeAt(0).toString(16).padStart(4, '0');
+			return `\\u${upper ? hex.toUpperCase() : hex}`;
+		});
+	const forms = [
+		...new Set([
+			key,
+			json,
+			json.replace(/\//g, '\\/'),
+			escaped(false),
+			escaped(true),
+			encodeURIComponent(key),
+		]),
+	].sort((a, b) => b.length - a.length);
+	return (text: string) => forms.reduce((hidden, form) => hidden.split(form).join('***'), text);
 }

@@ -1,37 +1,23 @@
 import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { said, type Failure } from './messages';
-import type { ValidOrder } from './order.schema';
-
-export const ORDER_PATH = '/api/v2/order/newscale';
+import type { Action, ApiRequest, Outcome } from './action';
+import type { Failure, Said } from './outcomes';
 
 /**
- * Every Create Order request ends in exactly one of these. The distinction is about money:
- * - placed: StatProxies confirmed the order (it is billed).
- * - refused: StatProxies answered and said no: nothing was bought, sending again is safe.
- * - not_sent: the request never reached StatProxies: nothing was bought.
- * - unknown: the request may have been processed: the order may exist. Never re-sent blindly.
+ * Every request ends in exactly one outcome, and the distinction is about money and IPs:
+ * - done: StatProxies confirmed it (an order is billed; an exchange replaced the IPs).
+ * - refused: StatProxies answered and said no: nothing happened, sending again is safe.
+ * - not_sent: the request never reached StatProxies: nothing happened.
+ * - unknown: the request may have been processed. Never re-sent blindly.
  */
-export type Outcome = { kind: 'placed'; orderId: string; subscriptionId: string } | Failure;
 
-/** The request exactly as it goes out, minus the Authorization header n8n adds from the credential. */
-export function orderRequest(order: ValidOrder, baseUrl: string) {
-	return {
-		method: 'POST' as const,
-		url: `${baseUrl}${ORDER_PATH}`,
-		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-		body: order.body,
-	};
-}
-
-/** The options handed to n8n's HTTP helper for one order (the benchmarks send the same). */
-export function httpOptions(order: ValidOrder, baseUrl: string): IHttpRequestOptions {
-	const request = orderRequest(order, baseUrl);
+/** The options handed to n8n's HTTP helper for one request (the benchmarks send the same). */
+export function httpOptions(request: ApiRequest, timeout: number): IHttpRequestOptions {
 	return {
 		...request,
 		// Sent as text and read back as text: the body is parsed here, so that a malformed
 		// answer is classified instead of thrown somewhere inside the HTTP stack.
-		body: JSON.stringify(request.body),
+		body: request.body === undefined ? undefined : JSON.stringify(request.body),
 		encoding: 'text',
 		json: false,
 		returnFullResponse: true,
@@ -39,40 +25,35 @@ export function httpOptions(order: ValidOrder, baseUrl: string): IHttpRequestOpt
 		// A redirect could carry the key to another host, and would turn the POST into a GET.
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
-		timeout: order.timeout,
+		timeout,
 	};
 }
 
-export async function placeOrder(
+export async function send(
 	ctx: IExecuteFunctions,
-	order: ValidOrder,
-	baseUrl: string,
+	action: Action,
+	said: Said,
+	request: ApiRequest,
+	timeout: number,
 	credential: ICredentialsDecrypted,
+	hideKey: (text: string) => string,
 ): Promise<Outcome> {
-	// A stopped execution must not start a purchase.
-	if (ctx.getExecutionCancelSignal?.()?.aborted)
-		return said.notStarted('the execution was stopped');
-	const options = httpOptions(order, baseUrl);
+	// A stopped execution must not start a request.
+	if (ctx.getExecutionCancelSignal?.()?.aborted) return said.notStarted('the execution was stopped');
 	let response: { statusCode: number; body: unknown };
 	try {
 		response = await ctx.helpers.httpRequestWithAuthentication.call(
 			ctx,
 			'statProxiesApi',
-			options,
-			{
-				credentialsDecrypted: credential,
-			},
+			httpOptions(request, timeout),
+			{ credentialsDecrypted: credential },
 		);
 	} catch (error) {
-		return classifyError(error);
+		return classifyError(said, error);
 	}
 	// Before anything is cut into an excerpt: a key cut in half would no longer be found.
-	const key = String(credential.data?.apiKey ?? '').trim();
-	const body =
-		typeof response.body === 'string' && key.length >= 8
-			? response.body.split(key).join('***')
-			: response.body;
-	return classifyResponse(response.statusCode, body);
+	const body = typeof response.body === 'string' ? hideKey(response.body) : response.body;
+	return classifyResponse(action, said, response.statusCode, body);
 }
 
 function parseJson(body: unknown): Record<string, unknown> | undefined {
@@ -98,46 +79,33 @@ function excerpt(body: unknown): string {
 	return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat || '(empty body)';
 }
 
-function isConfirmedOrder(body: Record<string, unknown> | undefined) {
-	return (
-		body?.response === 'success' &&
-		typeof body.order_id === 'string' &&
-		body.order_id !== '' &&
-		typeof body.subscription_id === 'string' &&
-		body.subscription_id !== ''
-	);
-}
-
-/** The status decides first: what it means for a POST that may have bought something. */
-function classifyResponse(status: number, rawBody: unknown): Outcome {
+/** The status decides first: what it means for a POST that may have bought or changed something. */
+function classifyResponse(action: Action, said: Said, status: number, rawBody: unknown): Outcome {
 	const body = parseJson(rawBody);
 	if (status >= 200 && status < 300) {
-		if (isConfirmedOrder(body)) {
-			return {
-				kind: 'placed',
-				orderId: body?.order_id as string,
-				subscriptionId: body?.subscription_id as string,
-			};
-		}
-		return said.noConfirmation(status, excerpt(rawBody));
+		const done = action.confirmed(body);
+		return done ? { kind: 'done', ...done } : said.noConfirmation(status, excerpt(rawBody));
 	}
 	if (status === 303) return said.seeOther();
 	if (status === 307 || status === 308) return said.repeatElsewhere(status);
 	if (status >= 300 && status < 400) return said.ambiguousRedirect(status);
 	if (status >= 400 && status < 500) {
-		if (body?.error === 'insufficient_permissions') return said.noOrderService(status);
+		if (body?.error === 'insufficient_permissions') return said.noPermission(status);
 		if (status === 401) return said.invalidKey(status);
-		if (status === 400) {
-			return said.badRequest(typeof body?.response === 'string' ? body.response : excerpt(rawBody));
-		}
+		const own = action.refusal?.(said, status, body, excerpt(rawBody));
+		if (own) return own;
 		if (status === 429) return said.rateLimited();
 		return said.clientError(status, excerpt(rawBody));
 	}
-	// 5xx, and anything outside HTTP's classes: the order may have been processed.
+	// 5xx, and anything outside HTTP's classes: the request may have been processed.
 	return said.serverError(status, excerpt(rawBody));
 }
 
-/** Failures that happen before the request leaves this machine: nothing reached StatProxies. */
+/**
+ * Failures of the connect step: the request never left this machine, nothing reached
+ * StatProxies. The same codes after a connection was made (a route lost mid-request) mean
+ * the request may have arrived: those are unknown (see neverLeft).
+ */
 const NOT_SENT_CODES = new Set([
 	'ECONNREFUSED',
 	'ENOTFOUND',
@@ -157,6 +125,8 @@ const NOT_SENT_CODES = new Set([
 	'SsrfBlockedIpError',
 	'SsrfBlockedHostnameError',
 ]);
+/** The network codes that can also come after the request left (a route lost mid-request). */
+const ROUTE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH']);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 /** n8n's own errors from before the request is built (the credential's expression, for one). */
 const BEFORE_SENDING = new Set(['ExpressionError', 'CredentialAccessError']);
@@ -166,6 +136,7 @@ interface ErrorLink {
 	httpCode?: unknown;
 	cause?: unknown;
 	name?: unknown;
+	syscall?: unknown;
 	isAxiosError?: unknown;
 	message?: unknown;
 }
@@ -188,6 +159,16 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** The system call that failed ("connect", "write", "read"), where the chain still holds it. */
+function failedCall(error: unknown): string | undefined {
+	let current = error as ErrorLink | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.syscall === 'string') return current.syscall;
+		current = current.cause as ErrorLink | undefined;
+	}
+	return undefined;
+}
+
 /** An error n8n raised before any request existed: no HTTP client error anywhere in the chain. */
 function failedBeforeSending(error: unknown): string | undefined {
 	let current = error as ErrorLink | undefined;
@@ -201,9 +182,19 @@ function failedBeforeSending(error: unknown): string | undefined {
 	return undefined;
 }
 
-export function classifyError(error: unknown): Failure {
+/**
+ * A host or network that became unreachable is "not sent" only when the connect step failed
+ * (syscall "connect"): the same code on an established connection means the request may have
+ * left. n8n 1.x keeps no syscall (the code survives alone in httpCode): there only the codes
+ * that a connect attempt alone can raise count as not sent.
+ */
+function neverLeft(code: string, error: unknown): boolean {
+	return NOT_SENT_CODES.has(code) && (!ROUTE_CODES.has(code) || failedCall(error) === 'connect');
+}
+
+export function classifyError(said: Said, error: unknown): Failure {
 	const code = errorCode(error);
-	if (code && NOT_SENT_CODES.has(code)) return said.notReached(code);
+	if (code && neverLeft(code, error)) return said.notReached(code);
 	if (code && TIMEOUT_CODES.has(code)) return said.timeout();
 	const before = code ? undefined : failedBeforeSending(error);
 	if (before) return said.notStarted(before);

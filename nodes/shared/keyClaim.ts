@@ -1,6 +1,6 @@
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import { guard, type Failure } from './messages';
+import type { Failure, Outcomes } from './outcomes';
 
 /**
  * At most one order per Order Key, across executions, workers and restarts, through n8n's
@@ -27,7 +27,7 @@ const SETTLE_MS = 300;
 const ATTEMPTS = 8;
 const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
 
-export interface OrderKeys {
+export interface KeyClaims {
 	/** 'claimed', or why the item must not be sent. */
 	claim(key: string): Promise<'claimed' | Failure>;
 	/** Gives a key back after an order that bought nothing. */
@@ -36,7 +36,11 @@ export interface OrderKeys {
 
 type Store = Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>;
 
-export function orderKeys(ctx: IExecuteFunctions): OrderKeys {
+export function keyClaims(
+	ctx: IExecuteFunctions,
+	guard: Outcomes['guard'],
+	field: string,
+): KeyClaims {
 	const store = ctx.helpers as Partial<Store>;
 	const claimId = `${ctx.getExecutionId() ?? 'no-execution'}:${Math.random().toString(36).slice(2)}`;
 	let claims = 0;
@@ -55,7 +59,7 @@ export function orderKeys(ctx: IExecuteFunctions): OrderKeys {
 				typeof store.checkProcessedAndRecord !== 'function' ||
 				typeof store.removeProcessed !== 'function'
 			) {
-				return { ...guard.keyStoreMissing(), field: 'orderKey' };
+				return { ...guard.keyStoreMissing(), field };
 			}
 			const marker = `${key}\u0000claim:${claimId}:${++claims}`;
 			let problem = 'no answer';
@@ -64,14 +68,14 @@ export function orderKeys(ctx: IExecuteFunctions): OrderKeys {
 				try {
 					const result = await claimOnce(key, marker);
 					if (result === 'claimed') return 'claimed';
-					if (result === 'used') return { ...guard.duplicateKey(key, false), field: 'orderKey' };
+					if (result === 'used') return { ...guard.duplicateKey(key, false), field };
 					problem = 'concurrent claims kept overwriting it';
 				} catch (error) {
 					// Two first claims in a new store collide on its primary key: the next try sees the row.
 					problem = error instanceof Error ? error.message : String(error);
 				}
 			}
-			return { ...guard.keyStoreFailed(problem), field: 'orderKey' };
+			return { ...guard.keyStoreFailed(problem), field };
 		},
 		async release(key) {
 			try {

@@ -1,4 +1,4 @@
-import type { Outcome } from './transport';
+import type { Outcome } from './action';
 
 /**
  * What this process remembers of each execution's orders, for three guards:
@@ -126,7 +126,7 @@ export function nodeMemory(ctx: ExecutionHooks, nodeName: string): NodeMemory {
 			return node(false)?.runs.get(run)?.get(itemIndex);
 		},
 		remember(run, itemIndex, order, outcome) {
-			if (outcome.kind !== 'placed' && outcome.kind !== 'unknown') return;
+			if (outcome.kind !== 'done' && outcome.kind !== 'unknown') return;
 			const found = node(true) as NodeRecord;
 			let items = found.runs.get(run);
 			if (!items) found.runs.set(run, (items = new Map()));

@@ -1,0 +1,113 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Action, Prepared } from './action';
+import type { NodeMemory } from './executionMemory';
+import type { Refusal } from './nodeErrors';
+import type { Failure, Outcomes } from './outcomes';
+
+/** What happens to an item: decided for all items before the first request is sent. */
+export type Plan =
+	| { kind: 'send'; item: Prepared }
+	| { kind: 'preview'; item: Prepared }
+	/** An item an earlier try of this run sent with a known result, or left unknown; `now` is what it asks for today. */
+	| { kind: 'replay'; now: Plan }
+	| Refusal;
+
+/**
+ * n8n's Retry button starts a new execution of a failed one, in mode "retry": no memory
+ * knows what the failed execution did. A sub-workflow that such an execution starts runs
+ * in mode "integrated"; n8n 2.x hands it the root execution's mode in its additional data,
+ * which is not part of the nodes' API but the only place that says so.
+ */
+export function retriedBy(ctx: IExecuteFunctions): 'execution' | 'parent' | undefined {
+	if (ctx.getMode() === 'retry') return 'execution';
+	const root = (ctx as { additionalData?: { rootExecutionMode?: unknown } }).additionalData;
+	return root?.rootExecutionMode === 'retry' ? 'parent' : undefined;
+}
+
+export function planItem(
+	ctx: IExecuteFunctions,
+	action: Action,
+	{ guard }: Outcomes,
+	itemIndex: number,
+	retried: 'execution' | 'parent' | undefined,
+): Plan {
+	let check;
+	try {
+		check = action.check(ctx, itemIndex);
+	} catch (error) {
+		// n8n's own refusals, such as an expression that does not evaluate.
+		return { kind: 'thrown', error: error as Error };
+	}
+	if (!check.ok) {
+		const { field, message, description } = check.problem;
+		return {
+			kind: 'failed',
+			failure: {
+				kind: 'invalid',
+				field,
+				message,
+				description: `${description} Nothing was sent to StatProxies.`,
+			},
+		};
+	}
+	const item = check.value;
+	if (item.dryRun) return { kind: 'preview', item };
+	if (retried && !item.inRetries) {
+		return {
+			kind: 'failed',
+			failure: { ...guard.retriedExecution(retried === 'parent'), field: action.fields.inRetries },
+		};
+	}
+	return { kind: 'send', item };
+}
+
+/**
+ * The guards that look beyond one item, applied in item order before anything is sent:
+ * Retry On Fail replays, no repeat of a request that ended unknown in another run, one use
+ * of a key per run, and the execution's budget. Returns what each item to send has
+ * reserved of the budget, which it gives back if it ends with nothing done.
+ */
+export function applyExecutionGuards(
+	plans: Plan[],
+	action: Action,
+	{ guard }: Outcomes,
+	memory: NodeMemory,
+	run: string,
+) {
+	const reserved = new Map<number, number>();
+	const keysInRun = new Set<string>();
+	for (const [itemIndex, plan] of plans.entries()) {
+		// An item an earlier try sent with a result or left unknown is never sent again,
+		// whatever it asks for now (other parameters, a dry run, even invalid ones): only
+		// refused and unsent items are sent again.
+		if (memory.recall(run, itemIndex)) {
+			plans[itemIndex] = { kind: 'replay', now: plan };
+			continue;
+		}
+		if (plan.kind !== 'send') continue;
+		const { item } = plan;
+		const fail = (failure: Failure) => (plans[itemIndex] = { kind: 'failed', failure });
+		if (memory.unknownElsewhere(JSON.stringify(item.ask), run)) {
+			fail(guard.repeatAfterUnknown());
+			continue;
+		}
+		if (item.key !== undefined) {
+			if (keysInRun.has(item.key)) {
+				fail({ ...guard.duplicateKey(item.key, true), field: action.fields.key });
+				continue;
+			}
+			keysInRun.add(item.key);
+		}
+		if (memory.spent() + item.cost > item.budget) {
+			const left = Math.max(0, item.budget - memory.spent());
+			fail({ ...guard.overBudget(item.cost, left, item.budget), field: action.fields.budget });
+			continue;
+		}
+		// Reserved at once, with no await in between: two tool calls running side by side
+		// cannot both spend the same remainder.
+		memory.reserve(item.cost);
+		reserved.set(itemIndex, item.cost);
+	}
+	return reserved;
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * What every node's rules share: the zod pieces for numbers, limits and keys, and how a broken
+ * rule is worded. Each node keeps its own rules and messages in its schema file; this file
+ * only turns a zod issue into the message the user reads.
+ */
+
+/** Each rule: what is wrong (a message an AI agent understands too) and how a builder fixes it. */
+export interface Rule<Field extends string = string> {
+	field: Field;
+	says: string;
+	fix: string;
+}
+
+/** A broken rule, worded: `message` says what is wrong, `description` how to fix it. */
+export interface Problem<Field extends string = string> {
+	field: Field;
+	message: string;
+	description: string;
+}
+
+export type Checked<T, Field extends string = string> =
+	| { ok: true; value: T }
+	| { ok: false; problem: Problem<Field> };
+
+/** Waiting for StatProxies: long enough for Stripe, short enough to notice a hang. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MIN_TIMEOUT_MS = 1_000;
+export const MAX_TIMEOUT_MS = 300_000;
+export const MAX_KEY_LENGTH = 200;
+
+const WHOLE_NUMBER_TEXT = /^\s*\d+\s*$/;
+
+/** Expressions often return numbers as text ("5"): accept those, and nothing looser. */
+export const wholeNumber = (rule: string) =>
+	z.preprocess(
+		(value) => (typeof value === 'string' && WHOLE_NUMBER_TEXT.test(value) ? Number(value) : value),
+		z
+			.number({ message: rule })
+			.int({ message: rule })
+			.positive({ message: rule })
+			.max(Number.MAX_SAFE_INTEGER, { message: rule }),
+	);
+
+/** An absent optional value: n8n gives '' for an emptied field, expressions give null or undefined. */
+export const absent = (value: unknown) => value === undefined || value === null || value === '';
+
+/** A limit: its default when not added; emptied or 0 is refused, never read as "no limit". */
+export const limit = (fallback: number, rule: string) =>
+	z.preprocess((value) => (value === undefined ? fallback : value), wholeNumber(rule));
+
+/**
+ * The rules of the options every node has (Dry Run, Timeout), worded once; `unknownTooSoon`
+ * says what a too-short timeout would do ("report orders as unknown that StatProxies is
+ * still placing").
+ */
+export const settingRules = (unknownTooSoon: string) =>
+	({
+		dryRunBoolean: {
+			field: 'dryRun',
+			says: 'Dry Run must be true or false (received {value})',
+			fix: 'Turn Options > Dry Run on or off, or make its expression return true or false.',
+		},
+		timeoutWhole: {
+			field: 'timeout',
+			says: 'Timeout must be a whole number of milliseconds (received {value})',
+			fix: `Set Options > Timeout (Milliseconds) between ${MIN_TIMEOUT_MS} and ${MAX_TIMEOUT_MS}, or remove the option to use the default of ${DEFAULT_TIMEOUT_MS}.`,
+		},
+		timeoutShort: {
+			field: 'timeout',
+			says: `Timeout must be at least ${MIN_TIMEOUT_MS} ms: a shorter one would ${unknownTooSoon} (received {value})`,
+			fix: `Set Options > Timeout (Milliseconds) to ${MIN_TIMEOUT_MS} or more; the default is ${DEFAULT_TIMEOUT_MS}.`,
+		},
+		timeoutLong: {
+			field: 'timeout',
+			says: `Timeout must be at most ${MAX_TIMEOUT_MS} ms (received {value})`,
+			fix: `Set Options > Timeout (Milliseconds) to ${MAX_TIMEOUT_MS} or less; the default is ${DEFAULT_TIMEOUT_MS}.`,
+		},
+	}) as const satisfies Record<string, Rule<'dryRun' | 'timeout'>>;
+
+/** Options > Timeout (Milliseconds), the same for every request. */
+export const timeout = () =>
+	limit(DEFAULT_TIMEOUT_MS, 'timeoutWhole').pipe(
+		z
+			.number()
+			.min(MIN_TIMEOUT_MS, { message: 'timeoutShort' })
+			.max(MAX_TIMEOUT_MS, { message: 'timeoutLong' }),
+	);
+
+export const dryRun = () => z.boolean({ message: 'dryRunBoolean' }).default(false);
+
+/**
+ * A key (Order Key, Exchange Key): compared exactly after trimming. Numbers from an
+ * expression ({{ $json.invoice_id }}) are keys as well, but only finite ones: NaN and
+ * Infinity would become one shared key "NaN" for every item whose expression failed.
+ */
+export const key = (rule: string) =>
+	z.preprocess(
+		(value) =>
+			absent(value) ? undefined : typeof value === 'number' && Number.isFinite(value) ? String(value) : value,
+		z
+			.string({ message: rule })
+			.trim()
+			.min(1, { message: rule })
+			.max(MAX_KEY_LENGTH, { message: rule })
+			.optional(),
+	);
+
+export function describeValue(value: unknown): string {
+	if (value === undefined) return 'no value';
+	if (typeof value === 'number') return String(value);
+	// A URL may carry a user:password part: never echo it.
+	const text = (JSON.stringify(value) ?? String(value)).replace(/\/\/[^/@\s]*@/g, '//***@');
+	return text.length > 80 ? `${text.slice(0, 80)}...` : text;
+}
+
+/**
+ * Runs a schema whose issue messages are rule ids, and words the first broken rule (zod
+ * reports issues in the order of the schema's fields, which is the order the UI lists them).
+ */
+export function checkWith<T, Field extends string>(
+	schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+	rules: Record<string, Rule<Field>>,
+	input: Record<string, unknown>,
+): Checked<T, Field> {
+	const parsed = schema.safeParse(input);
+	if (parsed.success) return { ok: true, value: parsed.data };
+	const issue = parsed.error.issues[0];
+	const rule = rules[issue.message];
+	const field = (issue.path[0] as Field | undefined) ?? rule.field;
+	// A custom issue carries the values as parsed ("500" from an expression reads as 500).
+	const params = issue.code === z.ZodIssueCode.custom ? (issue.params ?? {}) : {};
+	const value = 'value' in params ? params.value : input[field];
+	const fill = (text: string) =>
+		text
+			.replace('{value}', () => describeValue(value))
+			.replace('{max}', () => describeValue(params.max));
+	return { ok: false, problem: { field, message: fill(rule.says), description: fill(rule.fix) } };
+}
