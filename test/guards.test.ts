@@ -1,7 +1,7 @@
 import { ExecuteContext } from 'n8n-core';
 import { ExpressionError, type NodeApiError } from 'n8n-workflow';
 
-import { keyClaims } from '../nodes/shared/keyClaim';
+import { keyClaims, nodeKeyStore } from '../nodes/shared/keyClaim';
 import { orderAction } from '../nodes/OrderProxies/order';
 import { outcomesFor } from '../nodes/shared/outcomes';
 import { classifyError as classifyWith } from '../nodes/shared/transport';
@@ -162,14 +162,12 @@ describe('A stopped execution starts no purchase', () => {
 
 describe('Order Key without a deduplication store', () => {
 	test('an n8n that offers no store to nodes: the claim fails, so the keyed order is never sent', async () => {
-		const keys = keyClaims(
-			{ helpers: {}, getExecutionId: () => 'old-n8n' } as never,
-			orderOutcomes.guard,
-			'orderKey',
-		);
-		const claim = await keys.claim('invoice-1');
+		const store = nodeKeyStore({ helpers: {} } as never);
+		expect(store).toBeUndefined();
+		const claims = await keyClaims(store, orderOutcomes.guard, 'orderKey').claim(['invoice-1']);
+		const claim = claims.get('invoice-1') as object;
 		expect(claim).toMatchObject({ kind: 'not_sent', field: 'orderKey' });
-		expect(claim === 'claimed' ? '' : claim.message).toContain("needs n8n's deduplication store");
+		expect('message' in claim ? claim.message : '').toContain("needs n8n's deduplication store");
 	});
 });
 

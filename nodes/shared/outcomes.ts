@@ -217,6 +217,19 @@ export function outcomesFor(w: Words) {
 				`Options > ${w.keyOption} needs n8n's deduplication store, which this n8n does not offer to nodes (n8n 1.64 or later has it)`,
 				`Update n8n, or remove Options > ${w.keyOption} to ${w.thing} without the at-most-once guarantee.`,
 			),
+		/** The key could not be given back for sure after a request that did nothing. */
+		keyMayBeHeld: () =>
+			`the ${w.keyOption.toLowerCase()} may still be held: use a new key to ${w.thing} now`,
+		keySlow: (took: number, held: boolean) =>
+			notSent(
+				`n8n's deduplication store took ${took} ms for one call, too slow to make the ${w.keyOption.toLowerCase()} certain${held ? `; the ${w.keyOption.toLowerCase()} may still be held: use a new key to ${w.thing} now` : ''}`,
+				`The ${w.keyOption} guarantee rests on every call to n8n's database finishing well within a second; this one did not. Check n8n's database (its load, its network), then run again${held ? ` with a new ${w.keyOption.toLowerCase()}` : ''}.`,
+			),
+		keyUncertain: (why: string) =>
+			notSent(
+				`the ${w.keyOption.toLowerCase()} could not be confirmed in n8n's deduplication store (${why}); the ${w.keyOption.toLowerCase()} may still be held: use a new key to ${w.thing} now`,
+				`The store failed in the middle of recording the key, so the node cannot tell whether this run holds it. Check n8n's database, then run again with a new ${w.keyOption.toLowerCase()}.`,
+			),
 		keyStoreFailed: (why: string) =>
 			notSent(
 				`the ${w.keyOption.toLowerCase()} could not be recorded in n8n's deduplication store (${why})`,

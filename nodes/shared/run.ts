@@ -9,9 +9,9 @@ import {
 import type { Action, Done } from './action';
 import { checkBaseUrl } from './baseUrl';
 import { nodeMemory } from './executionMemory';
-import { keyClaims } from './keyClaim';
+import { keyClaims, nodeKeyStore, type Claim } from './keyClaim';
 import { errorItem, errorJson, keyRedactor, nodeError, type Refusal } from './nodeErrors';
-import { outcomesFor } from './outcomes';
+import { outcomesFor, type Failure } from './outcomes';
 import { applyExecutionGuards, planItem, retriedBy, type Plan } from './plan';
 import { send } from './transport';
 
@@ -84,7 +84,7 @@ export async function runAction(
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
 	const run = typeof toolCallId === 'string' ? `${runIndex}/${toolCallId}` : String(runIndex);
 	const memory = nodeMemory(this, node.name);
-	const keys = keyClaims(this, guard, action.fields.key);
+	const keys = keyClaims(nodeKeyStore(this), guard, action.fields.key);
 	const retried = retriedBy(this);
 
 	const plans = items.map((_, itemIndex) => planItem(this, action, outcomes, itemIndex, retried));
@@ -102,6 +102,10 @@ export async function runAction(
 		return error;
 	};
 
+	/** Each keyed item's claim, made for the whole run at once (see keyClaim.ts). */
+	let claims = new Map<string, Claim | Failure>();
+	const unsettled = new Set<Claim>();
+
 	const decide = async (plan: Plan, itemIndex: number): Promise<Fate> => {
 		if (plan.kind === 'failed' || plan.kind === 'thrown') return plan;
 		if (plan.kind === 'replay') return replay(plan.now, itemIndex);
@@ -112,21 +116,24 @@ export async function runAction(
 			return { kind: 'done', json: { dry_run: true, request: shown, ...item.ask } };
 		}
 		const asked = JSON.stringify(item.ask);
-		const { key } = item;
-		if (key !== undefined) {
-			const claim = await keys.claim(key);
-			if (claim !== 'claimed') {
-				memory.release(item.cost);
-				return { kind: 'failed', failure: claim };
-			}
+		const claim = item.key === undefined ? undefined : claims.get(item.key);
+		if (claim && 'kind' in claim) {
+			memory.release(item.cost);
+			return { kind: 'failed', failure: claim };
 		}
+		if (claim) unsettled.delete(claim);
 		const outcome = await send(this, action, said, request, item.timeout, credential, hideKey);
 		memory.remember(run, itemIndex, asked, outcome);
+		if (outcome.kind === 'done' || outcome.kind === 'unknown') await claim?.keep();
 		if (outcome.kind === 'done') return { kind: 'done', json: action.output(outcome, item.ask) };
-		if (outcome.kind !== 'unknown') {
-			// Nothing happened: the budget and the key are free for a corrected request.
-			memory.release(item.cost);
-			if (key !== undefined) await keys.release(key);
+		if (outcome.kind === 'unknown') return { kind: 'failed', failure: outcome };
+		// Nothing happened: the budget and the key are free for a corrected request.
+		memory.release(item.cost);
+		if (claim && !(await claim.release())) {
+			return {
+				kind: 'failed',
+				failure: { ...outcome, message: `${outcome.message}; ${guard.keyMayBeHeld()}` },
+			};
 		}
 		return { kind: 'failed', failure: outcome };
 	};
@@ -156,6 +163,13 @@ export async function runAction(
 			const first = plans.findIndex((plan) => plan.kind === 'failed' || plan.kind === 'thrown');
 			if (first !== -1) throw stopped(plans[first] as Refusal, first);
 		}
+		const keyed = plans.flatMap((plan) =>
+			plan.kind === 'send' && plan.item.key !== undefined ? [plan.item.key] : [],
+		);
+		if (keyed.length > 0) {
+			claims = await keys.claim(keyed);
+			for (const claim of claims.values()) if (!('kind' in claim)) unsettled.add(claim);
+		}
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const fate = await decide(plans[itemIndex], itemIndex);
 			reserved.delete(itemIndex);
@@ -169,8 +183,10 @@ export async function runAction(
 			output.push({ json: errorItem(error, fate, itemIndex), pairedItem: { item: itemIndex } });
 		}
 	} finally {
-		// Items that were never sent give their share of the budget back.
+		// Items that were never sent give their share of the budget back, and their keys.
 		for (const cost of reserved.values()) memory.release(cost);
+		for (const claim of unsettled) await claim.release();
+		await keys.tidy();
 	}
 
 	// n8n retries only a run that failed: a clean run's item memory is of no further use.

@@ -1,4 +1,6 @@
 import { DataDeduplicationService } from 'n8n-core';
+
+import { timing } from '../../nodes/shared/keyClaim';
 import {
 	sleep,
 	type DeduplicationItemTypes,
@@ -19,6 +21,24 @@ class MemoryDeduplicator implements IDataDeduplicator {
 	readonly rows = new Map<string, string[]>();
 	gapMs = 0;
 	failure: string | undefined;
+	/** Fail only the next this many calls (a transient error), before they read. */
+	failures = 0;
+	/** Fail these calls (counted from 1, all kinds), before they read. */
+	failCalls = new Set<number>();
+	private callCount = 0;
+	/** Calls made, by kind. */
+	readonly calls = { record: 0, remove: 0 };
+
+	reset() {
+		this.rows.clear();
+		this.gapMs = 0;
+		this.failure = undefined;
+		this.failures = 0;
+		this.failCalls = new Set();
+		this.callCount = 0;
+		this.calls.record = 0;
+		this.calls.remove = 0;
+	}
 
 	private row(scope: DeduplicationScope, context: ICheckProcessedContextData) {
 		return `${context.workflow.id}|${scope === 'node' ? `n:${context.node?.id}` : ''}`;
@@ -30,6 +50,11 @@ class MemoryDeduplicator implements IDataDeduplicator {
 		edit: (values: string[]) => void,
 	) {
 		if (this.failure) throw new Error(this.failure);
+		if (this.failCalls.has(++this.callCount)) throw new Error('database is locked');
+		if (this.failures > 0) {
+			this.failures--;
+			throw new Error('database is locked');
+		}
 		const key = this.row(scope, context);
 		const values = [...(this.rows.get(key) ?? [])];
 		if (this.gapMs) await sleep(this.gapMs);
@@ -43,6 +68,7 @@ class MemoryDeduplicator implements IDataDeduplicator {
 		context: ICheckProcessedContextData,
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
+		this.calls.record++;
 		const output: IDeduplicationOutput = { new: [], processed: [] };
 		await this.change(scope, context, (values) => {
 			for (const item of items) {
@@ -62,6 +88,7 @@ class MemoryDeduplicator implements IDataDeduplicator {
 		scope: DeduplicationScope,
 		context: ICheckProcessedContextData,
 	): Promise<void> {
+		this.calls.remove++;
 		await this.change(scope, context, (values) => {
 			for (const item of items) {
 				const at = values.indexOf(String(item));
@@ -80,5 +107,12 @@ class MemoryDeduplicator implements IDataDeduplicator {
 }
 
 export const deduplicationStore = new MemoryDeduplicator();
+
+/**
+ * The claim's waits, shortened for the engine-level suites so that a keyed run takes about
+ * 0.6 s instead of 5 s; the protocol itself is tested with the real timings on a virtual
+ * clock (test/key-claim.test.ts). Still: settle above the slow share, calls well under it.
+ */
+Object.assign(timing, { settleMs: 300, slowMs: 150, looks: 2 });
 // Registered once per test file (jest gives each file its own modules), as n8n's CLI does once per process.
 void DataDeduplicationService.init(deduplicationStore);
