@@ -130,11 +130,10 @@ const marker = () =>
 	`\u0000claim:${++made}:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 
 /** A store call slower than the safe share of the settle time. */
-class Slow extends Error {
-	constructor(readonly took: number) {
-		super(`${took} ms`);
-	}
+interface Slow {
+	slow: number;
 }
+const isSlow = (value: unknown): value is Slow => typeof value === 'object' && value !== null;
 
 /**
  * Looks for markers written by one earlier call, the first first: a look that found its
@@ -149,8 +148,8 @@ class Markers {
 		readonly all: string[],
 	) {}
 
-	/** true or false, or undefined when no marker is left to ask about. Throws Slow. */
-	async look(): Promise<boolean | undefined> {
+	/** true or false, undefined when no marker is left to ask about, or a look that was too slow. */
+	async look(): Promise<boolean | undefined | Slow> {
 		while (this.next < this.all.length) {
 			const one = this.all[this.next];
 			let look;
@@ -160,7 +159,7 @@ class Markers {
 				this.next++;
 				continue;
 			}
-			if (look.took > timing.slowMs) throw new Slow(look.took);
+			if (look.took > timing.slowMs) return { slow: look.took };
 			const found = look.result.includes(one);
 			if (!found) this.next++;
 			return found;
@@ -199,7 +198,7 @@ export function keyClaims(
 				if (removal.took > timing.slowMs) return false;
 				await timing.sleep(timing.settleMs);
 				const back = await new Markers(store as KeyStore, [witness]).look();
-				if (back === undefined) return false;
+				if (back === undefined || isSlow(back)) return false;
 				if (!back) {
 					strays.push(witness);
 					return true;
@@ -235,6 +234,7 @@ export function keyClaims(
 			await timing.sleep(timing.settleMs);
 			const landed = await markers.look();
 			strays.push(...values.filter((value) => !open.includes(value)));
+			if (isSlow(landed)) return fail(guard.keySlow(landed.slow, true));
 			if (landed !== false) fail(guard.keyUncertain(why));
 			return;
 		}
@@ -251,6 +251,8 @@ export function keyClaims(
 		for (let look = 0; look < timing.looks; look++) {
 			await timing.sleep(timing.settleMs);
 			const found = await markers.look();
+			// Not proven, so not given back either: another claim may hold the key by now.
+			if (isSlow(found)) return fail(guard.keySlow(found.slow, true));
 			if (found === undefined) return fail(guard.keyUncertain('the store did not answer'));
 			if (!found) {
 				fresh.forEach((key) => strays.push(witnesses.get(key) as string));
@@ -275,14 +277,7 @@ export function keyClaims(
 					// other too: a claim that lost spreads out from the others before trying again.
 					await timing.sleep(timing.random() * timing.settleMs * Math.min(round, 4));
 				}
-				try {
-					await attempt(open, results);
-				} catch (error) {
-					if (!(error instanceof Slow)) throw error;
-					for (const key of open) {
-						if (!results.has(key)) results.set(key, { ...guard.keySlow(error.took, true), field });
-					}
-				}
+				await attempt(open, results);
 			}
 			for (const key of keys) {
 				if (!results.has(key)) {
