@@ -160,7 +160,7 @@ describe('No identical order after an unknown one, within the execution', () => 
 
 		const same = await call('repeat-unknown', 1, { parameters: order(5) });
 		expect(same.error?.message).toBe(
-			'Not ordered: an identical order earlier in this execution ended with an unknown outcome, so it may already have been bought [item 0]',
+			'Not ordered: an identical order earlier in this execution ended with an unknown outcome and may already have been bought, so this one was not sent [item 0]',
 		);
 		const other = await call('repeat-unknown', 2, { parameters: order(6) });
 		expect(other.error).toBeUndefined();

@@ -1,4 +1,4 @@
-import { memorySize } from '../nodes/shared/executionMemory';
+import { memorySize } from '../nodes/shared/itemMemory';
 import {
 	boughtCustomers,
 	customerItems,

@@ -74,7 +74,7 @@ async function main() {
 	}
 	const largest = SIZES[SIZES.length - 1];
 	const left = await residue(largest, LEAK_RUNS);
-	const { memorySize } = require(path.join(ROOT, 'dist/nodes/shared/executionMemory.js'));
+	const { memorySize } = require(path.join(ROOT, 'dist/nodes/shared/itemMemory.js'));
 	console.log(
 		JSON.stringify({
 			sizes: SIZES,

@@ -162,6 +162,14 @@ export class OrderProxies implements INodeType {
 							"At most one order per key, across executions, workers and restarts (kept in n8n's database). Use an invoice ID, a webhook's request ID, or {{ $now.toFormat('yyyy-MM-dd') }} for one order a day. Empty: no key.",
 					},
 					{
+						displayName: 'Repeat Identical Orders as a Tool',
+						name: 'repeatIdentical',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether, as an AI agent's tool, an order identical to one already placed in this execution (same quantity, product type and customer) is bought again. Off: the agent gets the earlier order back. An agent that retries after an error, or repeats itself, would otherwise buy twice.",
+					},
+					{
 						displayName: 'Timeout (Milliseconds)',
 						name: 'timeout',
 						type: 'number',

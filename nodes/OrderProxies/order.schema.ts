@@ -40,7 +40,8 @@ export type OrderField =
 	| 'dryRun'
 	| 'orderInRetries'
 	| 'timeout'
-	| 'orderKey';
+	| 'orderKey'
+	| 'repeatIdentical';
 
 const PRODUCT_TYPE_FIX =
 	'Set Product Type to one of captcha, x1 or level3, or to a type listed in your StatProxies dashboard.';
@@ -98,6 +99,11 @@ const RULES = {
 		says: 'Order In Retried Executions must be true or false (received {value})',
 		fix: 'Turn Options > Order In Retried Executions on or off, or make its expression return true or false.',
 	},
+	repeatIdenticalBoolean: {
+		field: 'repeatIdentical',
+		says: 'Repeat Identical Orders as a Tool must be true or false (received {value})',
+		fix: 'Turn Options > Repeat Identical Orders as a Tool on or off, or make its expression return true or false.',
+	},
 	orderKeyText: {
 		field: 'orderKey',
 		says: `Order Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
@@ -126,6 +132,7 @@ const orderInput = z
 		orderInRetries: z.boolean({ message: 'orderInRetriesBoolean' }).default(false),
 		timeout: timeout(),
 		orderKey: key('orderKeyText'),
+		repeatIdentical: z.boolean({ message: 'repeatIdenticalBoolean' }).default(false),
 	})
 	.superRefine((input, ctx) => {
 		if (input.quantity > input.maxQuantity) {
@@ -157,6 +164,8 @@ export interface ValidOrder {
 	maxQuantity: number;
 	maxProxiesPerExecution: number;
 	orderKey?: string;
+	/** As an AI agent's tool: whether an order identical to one placed in this execution is bought again. */
+	repeatIdentical: boolean;
 }
 
 /** Validates one item's parameters; reports the first problem in the order the UI lists fields. */

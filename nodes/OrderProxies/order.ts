@@ -69,6 +69,9 @@ const words: Words = {
 		return `Before it stopped, this run already ordered ${list}: those were bought. Running the workflow again with the same items buys them again.`;
 	},
 	nothingSoFar: 'Nothing was ordered in this run, so it is safe to fix this and run again.',
+	logDone: (id) => `ordered ${id}`,
+	already: (id) =>
+		`Already ordered in this execution: order_id ${id}. This is that order, not bought again (Options > Repeat Identical Orders as a Tool allows a second one).`,
 };
 
 function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
@@ -83,6 +86,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 		orderInRetries: options.orderInRetries,
 		timeout: options.timeout,
 		orderKey: options.orderKey,
+		repeatIdentical: options.repeatIdentical,
 	};
 }
 
@@ -104,6 +108,7 @@ export const orderAction: Action = {
 				timeout: order.timeout,
 				budget: order.maxProxiesPerExecution,
 				key: order.orderKey,
+				repeat: order.repeatIdentical,
 			},
 		};
 	},

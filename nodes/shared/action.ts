@@ -44,6 +44,8 @@ export interface Prepared {
 	/** Max ... Per Execution, in the same unit as `cost`. */
 	budget: number;
 	key?: string;
+	/** As a tool: whether a request identical to one done earlier in the execution is sent again. */
+	repeat: boolean;
 }
 
 export interface ApiRequest {

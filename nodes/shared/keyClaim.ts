@@ -241,7 +241,7 @@ export function keyClaims(
 		const fresh = open.filter((key) => {
 			if (!written.result.includes(key)) return true;
 			strays.push(witnesses.get(key) as string);
-			results.set(key, { ...guard.duplicateKey(key, false), field });
+			results.set(key, { ...guard.duplicateKey(key, 'before'), field });
 			return false;
 		});
 		strays.push(...markers.all);

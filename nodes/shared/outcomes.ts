@@ -74,6 +74,10 @@ export interface Words {
 	soFar: (done: { item: number; id: string }[]) => string;
 	/** "Nothing was ordered in this run, so it is safe to fix this and run again." */
 	nothingSoFar: string;
+	/** A log line for a result: "ordered sub_..." */
+	logDone: (id: string) => string;
+	/** A tool's answer for a request identical to one done earlier in the execution. */
+	already: (id: string) => string;
 }
 
 const NOTHING_SENT = 'Nothing was sent to StatProxies.';
@@ -171,6 +175,9 @@ export function outcomesFor(w: Words) {
 				undefined,
 				' To wait longer next time, raise Options > Timeout (Milliseconds).',
 			),
+		// n8n's Stop aborts the request in flight: it may have reached StatProxies already.
+		stoppedInFlight: () =>
+			unknown(`The execution was stopped while the ${w.thing} was on its way to StatProxies`, 'ERR_CANCELED'),
 		connectionLost: (code: string | undefined) =>
 			unknown(`The connection to StatProxies failed ${w.during} (${code ?? 'no error code'})`),
 	};
@@ -194,16 +201,20 @@ export function outcomesFor(w: Words) {
 			const { message, description } = w.overBudget(cost, left, budget);
 			return notSent(message, description, 'over_budget');
 		},
-		repeatAfterUnknown: () =>
+		// This call sent nothing, but what it asks for may already exist: it routes like an
+		// unknown outcome (to a person), and says both, without contradicting itself.
+		repeatAfterUnknown: (): Failure => ({
+			kind: 'unknown',
+			message: `${w.not}: an identical ${w.thing} earlier in this execution ended with an unknown outcome and may already have been ${w.bought}, so this one was not sent`,
+			description: `This request sent nothing. The earlier identical one may have been ${w.bought}: check the StatProxies dashboard. To ${w.thing} the same thing again on purpose, run a new execution (with a new ${w.keyOption.toLowerCase()}, when Options > ${w.keyOption} is set).`,
+		}),
+		duplicateKey: (key: string, where: 'run' | 'execution' | 'before') =>
 			notSent(
-				`an identical ${w.thing} earlier in this execution ended with an unknown outcome, so it may already have been ${w.bought}`,
-				`Check the StatProxies dashboard. To ${w.thing} the same thing again on purpose, run a new execution (with a new ${w.keyOption.toLowerCase()}, when Options > ${w.keyOption} is set).`,
-			),
-		duplicateKey: (key: string, inRun: boolean) =>
-			notSent(
-				inRun
+				where === 'run'
 					? `${w.keyOption.toLowerCase()} "${key}" is used by an earlier item of this run`
-					: `${w.keyOption.toLowerCase()} "${key}" was already used by an earlier execution`,
+					: where === 'execution'
+						? `${w.keyOption.toLowerCase()} "${key}" was already used earlier in this execution`
+						: `${w.keyOption.toLowerCase()} "${key}" was already used by an earlier execution`,
 				`Each ${w.keyOption.toLowerCase()} ${w.acts} once. To ${w.thing} anyway, give this ${w.thing} another key (Options > ${w.keyOption}).`,
 				'duplicate',
 			),
@@ -237,10 +248,22 @@ export function outcomesFor(w: Words) {
 			),
 	};
 
-	/** What a run that stops has done so far, in the words its error description ends with. */
-	const runSoFar = (done: { item: number; id: string }[], stoppedOnUnknown: boolean) => {
+	/**
+	 * What a run that stops has done so far, in the words its error description ends with:
+	 * its results, and the items an earlier try of the run left unknown (Retry On Fail
+	 * replays them: they may have gone through).
+	 */
+	const runSoFar = (
+		done: { item: number; id: string }[],
+		unknown: number[],
+		stoppedOnUnknown: boolean,
+	) => {
+		const maybe = unknown.length
+			? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} may already have been ${w.bought} (an earlier try could not tell): ${w.checkDashboard}`
+			: '';
+		if (done.length === 0 && maybe) return maybe;
 		if (done.length === 0) return stoppedOnUnknown ? '' : w.nothingSoFar;
-		return w.soFar(done);
+		return `${w.soFar(done)}${maybe ? ` ${maybe}` : ''}`;
 	};
 
 	return { said, guard, runSoFar, forTheModel: w.forTheModel };

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Action, Prepared } from './action';
-import type { NodeMemory } from './executionMemory';
+import type { Action, Done, Prepared } from './action';
+import type { Scope } from './executionScope';
+import type { ItemMemory } from './itemMemory';
 import type { Refusal } from './nodeErrors';
 import type { Failure, Outcomes } from './outcomes';
 
@@ -11,6 +12,8 @@ export type Plan =
 	| { kind: 'preview'; item: Prepared }
 	/** An item an earlier try of this run sent with a known result, or left unknown; `now` is what it asks for today. */
 	| { kind: 'replay'; now: Plan }
+	/** As a tool: the same request was done earlier in this execution; its result is given back. */
+	| { kind: 'again'; item: Prepared; done: Done }
 	| Refusal;
 
 /**
@@ -64,16 +67,23 @@ export function planItem(
 
 /**
  * The guards that look beyond one item, applied in item order before anything is sent:
- * Retry On Fail replays, no repeat of a request that ended unknown in another run, one use
- * of a key per run, and the execution's budget. Returns what each item to send has
- * reserved of the budget, which it gives back if it ends with nothing done.
+ * Retry On Fail replays, no repeat of a request that ended unknown elsewhere in the
+ * execution (or, as a tool, of one done), one use of a key per run, and the execution's
+ * budget. Returns what each item to send has reserved of the budget, which it gives back if
+ * it ends with nothing done.
  */
 export function applyExecutionGuards(
 	plans: Plan[],
-	action: Action,
-	{ guard }: Outcomes,
-	memory: NodeMemory,
-	run: string,
+	{ action, outcomes: { guard }, items, scope, run, where, asTool }: {
+		action: Action;
+		outcomes: Outcomes;
+		items: ItemMemory;
+		scope: Scope;
+		run: string;
+		/** This run, in the scope: "<execution>/<run>". */
+		where: string;
+		asTool: boolean;
+	},
 ) {
 	const reserved = new Map<number, number>();
 	const keysInRun = new Set<string>();
@@ -81,32 +91,40 @@ export function applyExecutionGuards(
 		// An item an earlier try sent with a result or left unknown is never sent again,
 		// whatever it asks for now (other parameters, a dry run, even invalid ones): only
 		// refused and unsent items are sent again.
-		if (memory.recall(run, itemIndex)) {
+		if (items.recall(run, itemIndex)) {
 			plans[itemIndex] = { kind: 'replay', now: plan };
 			continue;
 		}
 		if (plan.kind !== 'send') continue;
 		const { item } = plan;
 		const fail = (failure: Failure) => (plans[itemIndex] = { kind: 'failed', failure });
-		if (memory.unknownElsewhere(JSON.stringify(item.ask), run)) {
+		const ask = JSON.stringify(item.ask);
+		if (scope.unknownElsewhere(ask, where)) {
 			fail(guard.repeatAfterUnknown());
+			continue;
+		}
+		// An agent that retries after an error, or repeats itself, asks again with a new call:
+		// it gets what it already has, unless the node allows identical repeats.
+		const done = asTool && !item.repeat ? scope.doneBefore(ask) : undefined;
+		if (done) {
+			plans[itemIndex] = { kind: 'again', item, done };
 			continue;
 		}
 		if (item.key !== undefined) {
 			if (keysInRun.has(item.key)) {
-				fail({ ...guard.duplicateKey(item.key, true), field: action.fields.key });
+				fail({ ...guard.duplicateKey(item.key, 'run'), field: action.fields.key });
 				continue;
 			}
 			keysInRun.add(item.key);
 		}
-		if (memory.spent() + item.cost > item.budget) {
-			const left = Math.max(0, item.budget - memory.spent());
+		if (scope.spent() + item.cost > item.budget) {
+			const left = Math.max(0, item.budget - scope.spent());
 			fail({ ...guard.overBudget(item.cost, left, item.budget), field: action.fields.budget });
 			continue;
 		}
 		// Reserved at once, with no await in between: two tool calls running side by side
 		// cannot both spend the same remainder.
-		memory.reserve(item.cost);
+		scope.reserve(item.cost);
 		reserved.set(itemIndex, item.cost);
 	}
 	return reserved;

@@ -6,9 +6,11 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import type { Action, Done } from './action';
+import type { Action } from './action';
 import { checkBaseUrl } from './baseUrl';
-import { nodeMemory } from './executionMemory';
+import { executionScope } from './executionScope';
+import { itemMemory } from './itemMemory';
+import { journal } from './journal';
 import { keyClaims, nodeKeyStore, type Claim } from './keyClaim';
 import { errorItem, errorJson, keyRedactor, nodeError, type Refusal } from './nodeErrors';
 import { outcomesFor, type Failure } from './outcomes';
@@ -83,12 +85,23 @@ export async function runAction(
 	const toolCallId = asTool ? items[0]?.json.toolCallId : undefined;
 	const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
 	const run = typeof toolCallId === 'string' ? `${runIndex}/${toolCallId}` : String(runIndex);
-	const memory = nodeMemory(this, node.name);
+	const memory = itemMemory(this, node.name);
+	const scope = executionScope(this, node.name);
+	const where = `${this.getExecutionId() ?? ''}/${run}`;
 	const keys = keyClaims(nodeKeyStore(this), guard, action.fields.key);
+	const told = journal(this, action.words);
 	const retried = retriedBy(this);
 
 	const plans = items.map((_, itemIndex) => planItem(this, action, outcomes, itemIndex, retried));
-	const reserved = applyExecutionGuards(plans, action, outcomes, memory, run);
+	const reserved = applyExecutionGuards(plans, {
+		action,
+		outcomes,
+		items: memory,
+		scope,
+		run,
+		where,
+		asTool,
+	});
 
 	/** The error that stops the node: n8n drops its output, so it names what was done. */
 	const stopped = (fate: Refusal, itemIndex: number) => {
@@ -98,7 +111,8 @@ export async function runAction(
 			return outcome?.kind === 'done' ? [{ item, id: outcome.id }] : [];
 		});
 		const unknown = fate.kind === 'failed' && fate.failure.kind === 'unknown';
-		error.description = `${error.description ?? ''} ${outcomes.runSoFar(done, unknown)}`.trim();
+		const soFar = outcomes.runSoFar(done, memory.unknownItems(run), unknown);
+		error.description = `${error.description ?? ''} ${soFar}`.trim();
 		return error;
 	};
 
@@ -110,6 +124,11 @@ export async function runAction(
 		if (plan.kind === 'failed' || plan.kind === 'thrown') return plan;
 		if (plan.kind === 'replay') return replay(plan.now, itemIndex);
 		const { item } = plan;
+		if (plan.kind === 'again') {
+			const json = action.output(plan.done, item.ask);
+			json.note = action.words.already(plan.done.id);
+			return { kind: 'done', json };
+		}
 		const request = action.request(item.ask, baseUrl);
 		if (plan.kind === 'preview') {
 			const shown = { ...request, url: hideKey(request.url) };
@@ -118,17 +137,33 @@ export async function runAction(
 		const asked = JSON.stringify(item.ask);
 		const claim = item.key === undefined ? undefined : claims.get(item.key);
 		if (claim && 'kind' in claim) {
-			memory.release(item.cost);
-			return { kind: 'failed', failure: claim };
+			scope.release(item.cost);
+			// A key this execution used itself is not "used by an earlier execution".
+			const failure =
+				claim.kind === 'duplicate' && scope.usedHere(item.key as string)
+					? { ...claim, ...guard.duplicateKey(item.key as string, 'execution') }
+					: claim;
+			return { kind: 'failed', failure };
 		}
 		if (claim) unsettled.delete(claim);
 		const outcome = await send(this, action, said, request, item.timeout, credential, hideKey);
 		memory.remember(run, itemIndex, asked, outcome);
-		if (outcome.kind === 'done' || outcome.kind === 'unknown') await claim?.keep();
-		if (outcome.kind === 'done') return { kind: 'done', json: action.output(outcome, item.ask) };
-		if (outcome.kind === 'unknown') return { kind: 'failed', failure: outcome };
+		if (outcome.kind === 'done' || outcome.kind === 'unknown') {
+			await claim?.keep();
+			if (item.key !== undefined) scope.rememberKey(item.key);
+		}
+		if (outcome.kind === 'done') {
+			scope.rememberDone(asked, outcome);
+			told.done(itemIndex, outcome.id);
+			return { kind: 'done', json: action.output(outcome, item.ask) };
+		}
+		if (outcome.kind === 'unknown') {
+			scope.rememberUnknown(asked, where);
+			told.unknown(itemIndex, hideKey(outcome.message));
+			return { kind: 'failed', failure: outcome };
+		}
 		// Nothing happened: the budget and the key are free for a corrected request.
-		memory.release(item.cost);
+		scope.release(item.cost);
 		if (claim && !(await claim.release())) {
 			return {
 				kind: 'failed',
@@ -140,14 +175,14 @@ export async function runAction(
 
 	/** What an earlier try of this run did for the item, whatever the item asks for now. */
 	const replay = (now: Plan, itemIndex: number): Fate => {
-		const earlier = memory.recall(run, itemIndex) as { order: string; outcome: Done & { kind: string } };
+		const earlier = memory.recall(run, itemIndex) as NonNullable<ReturnType<typeof memory.recall>>;
 		if (earlier.outcome.kind !== 'done') {
-			return { kind: 'failed', failure: guard.earlierTryUnknown(earlier.outcome as never) };
+			return { kind: 'failed', failure: guard.earlierTryUnknown(earlier.outcome) };
 		}
-		const was = JSON.parse(earlier.order) as IDataObject;
+		const was = JSON.parse(earlier.asked) as IDataObject;
 		const json = action.output(earlier.outcome, was);
 		const asked = now.kind === 'send' || now.kind === 'preview' ? now.item.ask : undefined;
-		if (JSON.stringify(asked) !== earlier.order) {
+		if (JSON.stringify(asked) !== earlier.asked) {
 			json.note = guard.parametersChanged(
 				action.describe(was),
 				asked ? action.describe(asked) : undefined,
@@ -184,9 +219,10 @@ export async function runAction(
 		}
 	} finally {
 		// Items that were never sent give their share of the budget back, and their keys.
-		for (const cost of reserved.values()) memory.release(cost);
+		for (const cost of reserved.values()) scope.release(cost);
 		for (const claim of unsettled) await claim.release();
 		await keys.tidy();
+		scope.save();
 	}
 
 	// n8n retries only a run that failed: a clean run's item memory is of no further use.

@@ -196,6 +196,7 @@ export function classifyError(said: Said, error: unknown): Failure {
 	const code = errorCode(error);
 	if (code && neverLeft(code, error)) return said.notReached(code);
 	if (code && TIMEOUT_CODES.has(code)) return said.timeout();
+	if (code === 'ERR_CANCELED') return said.stoppedInFlight();
 	const before = code ? undefined : failedBeforeSending(error);
 	if (before) return said.notStarted(before);
 	return said.connectionLost(code);

@@ -142,4 +142,12 @@ function additionalData({
 	};
 }
 
-module.exports = { additionalData, HostCredentialsHelper };
+/** The logger n8n hands to nodes (`this.logger`): n8n-core's own copy of @n8n/backend-common's. */
+function nodeLogger() {
+	const paths = [require.resolve('n8n-core')];
+	const { Container } = require(require.resolve('@n8n/di', { paths }));
+	const { Logger } = require(require.resolve('@n8n/backend-common', { paths }));
+	return Container.get(Logger);
+}
+
+module.exports = { additionalData, HostCredentialsHelper, nodeLogger };

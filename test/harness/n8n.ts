@@ -9,6 +9,7 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
+	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -48,6 +49,16 @@ export interface RunOptions {
 	runIndex?: number;
 	/** The node has no credential selected (as after the credential was deleted). */
 	noCredential?: boolean;
+	/**
+	 * The execution's stored data, shared between runs of one execution (its node context
+	 * survives a Wait and a resume elsewhere), and the parent of a sub-execution.
+	 */
+	runData?: IRunExecutionData;
+	parentExecutionId?: string;
+	/** Like n8n 1.x: the node cannot learn when the execution ends. */
+	noEndHook?: boolean;
+	/** n8n's Stop button: the execution's cancel signal. */
+	signal?: AbortSignal;
 }
 
 let executions = 0;
@@ -183,6 +194,16 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 	const executionId = options.executionId ?? `test-execution-${++executions}`;
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const inputData = { main: [items] };
+	const runData = options.runData ?? createRunExecutionData();
+	if (options.parentExecutionId) {
+		runData.executionData ??= createRunExecutionData().executionData;
+		(runData.executionData as { runtimeData?: object }).runtimeData = {
+			version: 1,
+			establishedAt: Date.now(),
+			source: 'integrated',
+			parentExecutionId: options.parentExecutionId,
+		};
+	}
 	const context = new ExecuteContext(
 		workflow,
 		node,
@@ -194,13 +215,15 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 			options.rootMode,
 		),
 		options.mode ?? 'manual',
-		createRunExecutionData(),
+		runData,
 		options.runIndex ?? 0,
 		items,
 		inputData,
 		{ node, data: inputData, source: null },
 		[],
+		options.signal,
 	);
+	if (options.noEndHook) (context as { onExecutionFinish?: unknown }).onExecutionFinish = undefined;
 	const nodeType = nodeTypes.getByName(node.type) as INodeType;
 	const result = await nodeType.execute!.call(context);
 	return (result as INodeExecutionData[][])[0];

@@ -1,0 +1,239 @@
+import { createRunExecutionData, type INodeParameters, type NodeApiError } from 'n8n-workflow';
+
+import { forgetScopes, scopeCount } from '../nodes/shared/executionScope';
+import {
+	boughtCustomers,
+	CONTINUE,
+	customerItems,
+	errorOf,
+	ORDER_PER_CUSTOMER,
+	sandboxCredential,
+} from './harness/helpers';
+import { useSandbox } from './harness/sandbox';
+import { executeNode, runWorkflow } from './harness/n8n';
+
+/**
+ * Max Proxies Per Execution and "no identical order after an unknown one" hold for everything
+ * one execution started (its sub-workflows and workflow tools), for as long as it runs: a
+ * pause of any length, a resume in another worker.
+ */
+const sandbox = useSandbox();
+
+const order = (quantity: number, options: INodeParameters = {}): INodeParameters => ({
+	quantity,
+	productType: 'captcha',
+	options,
+});
+
+async function call(options: Partial<Parameters<typeof executeNode>[0]> & { executionId: string }) {
+	try {
+		return {
+			output: await executeNode({
+				credential: sandboxCredential(sandbox),
+				parameters: order(100),
+				...options,
+			}),
+		};
+	} catch (error) {
+		return { error: error as NodeApiError };
+	}
+}
+
+const HOUR = 60 * 60 * 1000;
+let clock: jest.SpyInstance<number, []>;
+afterEach(() => clock?.mockRestore());
+/** Moves this process's clock: Date.now() is what the memory ages by. */
+function later(ms: number) {
+	const now = Date.now() + ms;
+	clock?.mockRestore();
+	clock = jest.spyOn(Date, 'now').mockReturnValue(now);
+}
+
+describe('Sub-workflows share their parent execution\'s budget', () => {
+	test('a parent calls a sub-workflow once per item, 11 items, each ordering 100 (default budget 1000): 10 are bought', async () => {
+		const results = [];
+		for (let i = 0; i < 11; i++) {
+			results.push(await call({ executionId: `sub-${i}`, parentExecutionId: 'parent-1' }));
+		}
+		expect(results.filter((result) => result.error)).toHaveLength(1);
+		expect(results[10].error?.message).toBe(
+			'Not ordered: ordering 100 more proxies would go over Max Proxies Per Execution (1000 per execution; 0 left in this execution) [item 0]',
+		);
+		expect(sandbox.orders).toHaveLength(10);
+	});
+
+	test('another parent execution has a budget of its own', async () => {
+		for (let i = 0; i < 10; i++) await call({ executionId: `a-${i}`, parentExecutionId: 'parent-a' });
+		const other = await call({ executionId: 'b-0', parentExecutionId: 'parent-b' });
+		expect(other.error).toBeUndefined();
+		expect(sandbox.orders).toHaveLength(11);
+	});
+
+	test('a sub-workflow of a sub-workflow counts toward the top execution when the node ran in the middle one', async () => {
+		await call({
+			executionId: 'middle',
+			parentExecutionId: 'top',
+			parameters: order(600, { maxQuantity: 1000 }),
+		});
+		const deeper = await call({
+			executionId: 'bottom',
+			parentExecutionId: 'middle',
+			parameters: order(500, { maxQuantity: 1000 }),
+		});
+		expect(deeper.error?.message).toContain('400 left in this execution');
+	});
+
+	test('an identical order after an unknown one in another sub-workflow of the same parent is not sent, and routes like an unknown outcome', async () => {
+		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
+		const first = await call({ executionId: 'u-0', parentExecutionId: 'parent-u', parameters: order(5) });
+		expect(first.error?.message).toContain('may have been placed');
+		const again = await call({
+			executionId: 'u-1',
+			parentExecutionId: 'parent-u',
+			parameters: order(5),
+			continueOnFail: true,
+		});
+		expect(errorOf(again.output?.[0] ?? { json: {} })).toMatchObject({ outcome: 'unknown' });
+		expect(String(errorOf(again.output?.[0] ?? { json: {} }).message)).toContain(
+			'may already have been bought, so this one was not sent',
+		);
+		expect(sandbox.orderRequests).toHaveLength(1);
+	});
+
+	test("Retry On Fail's replay stays with each sub-execution: a loop over different items never replays across them", async () => {
+		const sub = (executionId: string, customer: string) =>
+			call({
+				executionId,
+				parentExecutionId: 'loop-parent',
+				parameters: ORDER_PER_CUSTOMER,
+				items: [{ customer }],
+			});
+		await sub('loop-0', 'itema');
+		const second = await sub('loop-1', 'itemb');
+		expect(second.output?.[0].json.customer).toBe('itemb');
+		expect(boughtCustomers(sandbox)).toEqual(['itema', 'itemb']);
+	});
+});
+
+describe('A pause of any length keeps both guards', () => {
+	test('the node orders 100 (budget 100), an hour and a minute pass (a Wait, an approval), the node runs again: nothing more is bought', async () => {
+		const runData = createRunExecutionData();
+		const budget = order(100, { maxProxiesPerExecution: 100 });
+		await call({ executionId: 'paused', runData, parameters: budget });
+		later(61 * 60 * 1000);
+		const after = await call({ executionId: 'paused', runData, runIndex: 1, parameters: budget });
+		expect(after.error?.message).toContain('0 left in this execution');
+		expect(sandbox.orders).toHaveLength(1);
+	});
+
+	test('an order whose outcome was unknown is not sent again after the pause', async () => {
+		const runData = createRunExecutionData();
+		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
+		await call({ executionId: 'paused-unknown', runData, parameters: order(5) });
+		later(61 * 60 * 1000);
+		const after = await call({ executionId: 'paused-unknown', runData, runIndex: 1, parameters: order(5) });
+		expect(after.error?.message).toContain('ended with an unknown outcome');
+		expect(sandbox.orderRequests).toHaveLength(1);
+	});
+
+	test('the execution resumes in another worker (a Wait n8n moved to its database): the node context brings the budget and the unknown order along', async () => {
+		const runData = createRunExecutionData();
+		sandbox.setFault('reset-after-body', { nth: 2, times: 1 });
+		const budget = (quantity: number) => order(quantity, { maxProxiesPerExecution: 100 });
+		await call({ executionId: 'moved', runData, parameters: budget(60) });
+		await call({ executionId: 'moved', runData, runIndex: 1, parameters: budget(5) });
+		forgetScopes();
+		const overBudget = await call({ executionId: 'moved', runData, runIndex: 2, parameters: budget(40) });
+		expect(overBudget.error?.message).toContain('35 left in this execution');
+		const unknownAgain = await call({ executionId: 'moved', runData, runIndex: 3, parameters: budget(5) });
+		expect(unknownAgain.error?.message).toContain('ended with an unknown outcome');
+		expect(sandbox.orderRequests).toHaveLength(2);
+	});
+
+	test('on n8n 1.x (no end reported to nodes), a day idle drops the process memory, and the node context still holds', async () => {
+		const runData = createRunExecutionData();
+		const budget = order(100, { maxProxiesPerExecution: 100 });
+		await call({ executionId: 'old-n8n', runData, parameters: budget, noEndHook: true });
+		later(25 * HOUR);
+		const after = await call({
+			executionId: 'old-n8n',
+			runData,
+			runIndex: 1,
+			parameters: budget,
+			noEndHook: true,
+		});
+		expect(after.error?.message).toContain('0 left in this execution');
+	});
+});
+
+describe('The scope is forgotten when n8n reports the end of the execution', () => {
+	test('a workflow run through the engine leaves no scope behind', async () => {
+		const before = scopeCount();
+		await runWorkflow({ credential: sandboxCredential(sandbox), parameters: order(1) });
+		expect(scopeCount()).toBe(before);
+	});
+});
+
+describe('Retry On Fail: a stop after an unknown item says it may have been bought', () => {
+	test('item 0 sold but its answer lost, item 1 invalid on the next try: the stop message does not call it safe to run again', async () => {
+		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
+		const items = customerItems(2);
+		// Item 1 is valid on the first try, invalid (quantity 0) once item 0 is unknown.
+		let tries = 0;
+		const quantity = () => (tries++ < 2 ? 1 : 0);
+		const parameters = { ...ORDER_PER_CUSTOMER, quantity: '={{ $json.quantity }}' };
+		const first = await call({
+			executionId: 'retry-stop',
+			parameters,
+			items: items.map((item) => ({ ...item, quantity: quantity() })),
+		});
+		expect(first.error?.message).toContain('[item 0]');
+		const second = await call({
+			executionId: 'retry-stop',
+			parameters,
+			items: items.map((item) => ({ ...item, quantity: quantity() })),
+		});
+		expect(second.error?.message).toContain('[item 1]');
+		expect(second.error?.description).not.toContain('safe to fix this and run again');
+		expect(second.error?.description).toContain('Item 0 may already have been bought');
+		expect(sandbox.orders).toHaveLength(1);
+	});
+});
+
+describe('Keys: NaN and Infinity are refused; a key used earlier in this execution says so', () => {
+	test.each([NaN, Infinity])('an Order Key that evaluates to %p is invalid, not a key shared by every such item', async (value) => {
+		const result = await call({
+			executionId: `key-${String(value)}`,
+			parameters: order(1, { orderKey: '={{ $json.key }}' }),
+			items: [{ key: value }],
+		});
+		expect(result.error?.message).toMatch(/^Order Key must be text or a number/);
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	test('a loop that orders with key K, then asks for K again in the same execution: "used earlier in this execution"', async () => {
+		const keyed = order(1, { orderKey: 'loop-key' });
+		await call({ executionId: 'loop-keys', parameters: keyed });
+		const again = await call({ executionId: 'loop-keys', runIndex: 1, parameters: keyed });
+		expect(again.error?.message).toBe(
+			'Not ordered: order key "loop-key" was already used earlier in this execution [item 0]',
+		);
+	});
+});
+
+describe('With Continue On Fail the guards keep their outcomes', () => {
+	test('over budget in a sub-workflow is an error item with outcome over_budget', async () => {
+		await call({ executionId: 'c-0', parentExecutionId: 'parent-c', parameters: order(100, { maxProxiesPerExecution: 100 }) });
+		const over = await call({
+			executionId: 'c-1',
+			parentExecutionId: 'parent-c',
+			parameters: order(100, { maxProxiesPerExecution: 100 }),
+			settings: CONTINUE,
+		});
+		expect(errorOf(over.output?.[0] ?? { json: {} })).toMatchObject({
+			outcome: 'over_budget',
+			field: 'maxProxiesPerExecution',
+		});
+		expect(sandbox.orders).toHaveLength(1);
+	});
+});
