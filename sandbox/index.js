@@ -4,49 +4,14 @@
 // n8n's lint forbids node:http in .ts files, and this never ships in the package.
 const http = require('node:http');
 const { readRequest, recordOf, send } = require('../lab/http');
+const { exchangeEndpoint, EXCHANGE_REFUSALS } = require('./exchange');
+const { FAULTS } = require('./faults');
 
 const KEYS = {
 	// A key with the `order` service: can list and buy.
 	full: 'sk_test_sandbox_full_access',
 	// A valid key whose services do not include `order`.
 	noOrder: 'sk_test_sandbox_no_order_service',
-};
-
-// Faults the sandbox can be told to answer with. `places` marks faults where the sandbox
-// sells the order and then loses the answer: the real "outcome unknown" case, which lets
-// tests prove that the node never re-sends such an order.
-const FAULTS = {
-	'400-missing': { status: 400, body: { response: 'Missing required fields' } },
-	'400-product': { status: 400, body: { response: 'Invalid product_type' } },
-	'400-quantity': { status: 400, body: { response: 'Quantity must be greater than 0' } },
-	'400-customer': {
-		status: 400,
-		body: { response: 'Customer ID must contain only lowercase letters (a-z)' },
-	},
-	401: { status: 401, body: { error: 'invalid_api_key' } },
-	403: { status: 403, body: { error: 'insufficient_permissions' } },
-	404: { status: 404, body: { error: 'not_found' } },
-	429: { status: 429, body: { error: 'rate_limited' } },
-	500: { status: 500, body: { error: 'internal_error' } },
-	'502-html': {
-		status: 502,
-		raw: '<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>',
-		type: 'text/html',
-	},
-	503: { status: 503, body: { error: 'service_unavailable' } },
-	hang: { hang: true, places: true },
-	'reset-after-body': { reset: true, places: true },
-	'malformed-json': { status: 200, raw: '{"response":"success","order_id":', places: true },
-	'200-no-order-id': { status: 200, places: true, body: { response: 'success' } },
-	'200-response-error': { status: 200, body: { response: 'error' } },
-	// Redirects, by what each means for a POST. The Location is the sandbox's own
-	// /__sandbox/redirected, or the `location` given to setFault (another listener, to prove
-	// that nothing follows it).
-	'303-after-order': { status: 303, places: true, redirect: true },
-	'302-after-order': { status: 302, places: true, redirect: true },
-	301: { status: 301, redirect: true },
-	307: { status: 307, redirect: true },
-	308: { status: 308, redirect: true },
 };
 
 const PRODUCT_TYPES = new Set(['captcha', 'x1', 'level3', 'isp', 'datacenter']);
@@ -88,8 +53,18 @@ function validateOrder(body) {
  */
 async function startSandbox(options = {}) {
 	const keys = { ...KEYS, ...(options.keys || {}) };
-	const state = { requests: [], orders: [], faults: [], orderRequests: 0 };
+	const state = {
+		requests: [],
+		orders: [],
+		faults: [],
+		orderRequests: 0,
+		exchanges: [],
+		exchangeFaults: [],
+		exchangeRequests: 0,
+		exchangeFeature: true,
+	};
 	const hanging = new Set();
+	const exchange = exchangeEndpoint(state, { faultOf: (name, at) => answerOf(name, at), send, hanging });
 
 	function takeFault() {
 		state.orderRequests++;
@@ -123,6 +98,9 @@ async function startSandbox(options = {}) {
 		if (req.method === 'GET' && path === '/__sandbox/requests')
 			return send(res, 200, state.requests);
 		if (req.method === 'GET' && path === '/__sandbox/orders') return send(res, 200, state.orders);
+		if (req.method === 'GET' && path === '/__sandbox/exchanges') {
+			return send(res, 200, state.exchanges);
+		}
 		if (req.method === 'POST' && path === '/__sandbox/reset') {
 			api.reset();
 			return send(res, 200, { ok: true });
@@ -158,6 +136,7 @@ async function startSandbox(options = {}) {
 		if (req.method === 'GET' && path === '/api/v2/order/list') {
 			return send(res, 200, { response: 'success', orders: state.orders });
 		}
+		if (exchange.matches(req.method, path)) return exchange.handle(req, res, path);
 		if (req.method !== 'POST' || path !== '/api/v2/order/newscale') {
 			return send(res, 404, { error: 'not_found' });
 		}
@@ -228,6 +207,36 @@ async function startSandbox(options = {}) {
 				location,
 			});
 		},
+		/** Every exchange the sandbox made (including those whose answer a fault lost). */
+		get exchanges() {
+			return state.exchanges;
+		},
+		/** Only the Exchange Proxies requests. */
+		get exchangeRequests() {
+			return state.requests.filter((r) => r.path.startsWith('/api/v2/order/exchange/'));
+		},
+		/**
+		 * Answers the `nth` exchange request from now and the `times - 1` after it with `fault`
+		 * (a fault of the order endpoint, or feature-disabled, unknown-order, 400-response).
+		 */
+		setExchangeFault(fault, { nth = 1, times = 1, location } = {}) {
+			if (!FAULTS[fault] && !EXCHANGE_REFUSALS[fault]) throw new Error(`Unknown exchange fault "${fault}"`);
+			state.exchangeFaults.push({
+				fault: String(fault),
+				fromRequest: state.exchangeRequests + nth,
+				remaining: times,
+				location,
+			});
+		},
+		/** Whether the organization has the proxy_exchange feature (on by default). */
+		setExchangeFeature(enabled) {
+			state.exchangeFeature = Boolean(enabled);
+		},
+		/** The next exchanges give fewer IPs than requested, or keep some of the old ones. */
+		setExchangeQuality({ partial = false, overlappingIps = 0 } = {}) {
+			state.partialExchange = partial;
+			state.overlappingIps = overlappingIps;
+		},
 		/** Answers every GET /api/v2/order/list (the credential test) with `fault` until reset. */
 		setListFault(fault) {
 			if (!FAULTS[fault] || FAULTS[fault].places || FAULTS[fault].hang)
@@ -240,6 +249,12 @@ async function startSandbox(options = {}) {
 			state.orders.length = 0;
 			state.faults = [];
 			state.orderRequests = 0;
+			state.exchanges.length = 0;
+			state.exchangeFaults = [];
+			state.exchangeRequests = 0;
+			state.exchangeFeature = true;
+			state.partialExchange = false;
+			state.overlappingIps = 0;
 			for (const res of hanging) res.destroy();
 			hanging.clear();
 		},

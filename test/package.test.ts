@@ -2,6 +2,7 @@ import { PackageDirectoryLoader } from 'n8n-core';
 import type { ICredentialType, INodeType, Themed } from 'n8n-workflow';
 
 import { StatProxiesApi } from '../credentials/StatProxiesApi.credentials';
+import { ExchangeProxies } from '../nodes/ExchangeProxies/ExchangeProxies.node';
 import { OrderProxies } from '../nodes/OrderProxies/OrderProxies.node';
 import { isPackageFile, PACKAGE_ROOT } from './harness/packageFiles';
 
@@ -9,6 +10,8 @@ import { isPackageFile, PACKAGE_ROOT } from './harness/packageFiles';
 const BUILT_FILES = [
 	'dist/nodes/OrderProxies/OrderProxies.node.js',
 	'dist/nodes/OrderProxies/OrderProxies.node.json',
+	'dist/nodes/ExchangeProxies/ExchangeProxies.node.js',
+	'dist/nodes/ExchangeProxies/ExchangeProxies.node.json',
 	'dist/credentials/StatProxiesApi.credentials.js',
 ];
 const ICON_PREFIX = 'icons/n8n-nodes-statproxies/';
@@ -25,9 +28,11 @@ beforeAll(async () => {
 	await loader.loadAll();
 });
 
-function builtNode(): INodeType {
-	return loader.nodeTypes.orderProxies.type as INodeType;
+function builtNode(name: 'orderProxies' | 'exchangeProxies' = 'orderProxies'): INodeType {
+	return loader.nodeTypes[name].type as INodeType;
 }
+
+const NODES = ['orderProxies', 'exchangeProxies'] as const;
 
 function builtCredential(): ICredentialType {
 	return loader.credentialTypes.statProxiesApi.type;
@@ -47,28 +52,33 @@ function asData(value: unknown): unknown {
 }
 
 describe('n8n loads the built package the way it loads any community package', () => {
-	test('finds exactly the Order Proxies node and the StatProxies API credential, linked to each other', () => {
+	test('finds exactly the Order Proxies and Exchange Proxies nodes and the StatProxies API credential, linked to each other', () => {
 		expect(loader.packageName).toBe('n8n-nodes-statproxies');
-		expect(Object.keys(loader.nodeTypes)).toEqual(['orderProxies']);
+		expect(Object.keys(loader.nodeTypes)).toEqual([...NODES]);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['statProxiesApi']);
-		expect(loader.known.credentials.statProxiesApi.supportedNodes).toEqual(['orderProxies']);
-		expect(builtNode().description.credentials).toEqual([
-			{ name: 'statProxiesApi', required: true },
-		]);
+		expect(loader.known.credentials.statProxiesApi.supportedNodes).toEqual([...NODES]);
+		for (const name of NODES) {
+			expect(builtNode(name).description.credentials).toEqual([
+				{ name: 'statProxiesApi', required: true },
+			]);
+		}
 	});
 
-	test('the node carries its codex: categories, search aliases and documentation', () => {
-		const { codex } = builtNode().description;
+	test.each([
+		['orderProxies', ['StatProxies', 'proxy', 'buy proxies']],
+		['exchangeProxies', ['StatProxies', 'exchange', 'rotate']],
+	] as const)('%s carries its codex: categories, search aliases and documentation', (name, aliases) => {
+		const { codex } = builtNode(name).description;
 		expect(codex?.categories).toEqual(expect.arrayContaining(['Development', 'Utility']));
-		expect(codex?.alias).toEqual(expect.arrayContaining(['StatProxies', 'proxy', 'buy proxies']));
+		expect(codex?.alias).toEqual(expect.arrayContaining([...aliases]));
 		expect(codex?.resources?.primaryDocumentation?.[0]?.url).toMatch(/^https:\/\//);
 		expect(codex?.resources?.credentialDocumentation?.[0]?.url).toMatch(/^https:\/\//);
 	});
 
-	test.each(['light', 'dark'] as const)(
-		'the node icon (%s) resolves to an SVG file in the package',
-		(theme) => {
-			const file = iconFile(builtNode().description.iconUrl, theme);
+	test.each(NODES.flatMap((name) => (['light', 'dark'] as const).map((theme) => [name, theme])))(
+		'the %s icon (%s) resolves to an SVG file in the package',
+		(name, theme) => {
+			const file = iconFile(builtNode(name as (typeof NODES)[number]).description.iconUrl, theme as 'light');
 			expect(file).toMatch(/\.svg$/);
 			expect(isPackageFile(file)).toBe(true);
 		},
@@ -95,6 +105,11 @@ describe('n8n loads the built package the way it loads any community package', (
 		expect(built.version).toEqual(source.version);
 		expect(built.usableAsTool).toBe(true);
 		expect(built.description).toContain('never call again');
+
+		const exchange = new ExchangeProxies().description;
+		expect(asData(builtNode('exchangeProxies').description.properties)).toEqual(asData(exchange.properties));
+		expect(builtNode('exchangeProxies').description.usableAsTool).toBe(true);
+		expect(builtNode('exchangeProxies').description.description).toContain('never call again');
 
 		const credential = new StatProxiesApi();
 		expect(asData(builtCredential().properties)).toEqual(asData(credential.properties));

@@ -44,7 +44,7 @@ export class OrderProxies implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Order Proxies',
 		name: 'orderProxies',
-		icon: { light: 'file:statProxies.svg', dark: 'file:statProxies.dark.svg' },
+		icon: { light: 'file:../shared/statProxies.svg', dark: 'file:../shared/statProxies.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: SUBTITLE,

@@ -18,9 +18,16 @@ import { StatProxiesApi } from '../../credentials/StatProxiesApi.credentials';
 import { judgeBody } from './credentialRules';
 import './deduplication';
 import * as host from './host';
-import { nodeTypes, ORDER_PROXIES_TOOL_TYPE, ORDER_PROXIES_TYPE, SINK_TYPE } from './nodeTypes';
+import {
+	EXCHANGE_PROXIES_TYPE,
+	nodeTypes,
+	ORDER_PROXIES_TOOL_TYPE,
+	ORDER_PROXIES_TYPE,
+	SINK_TYPE,
+} from './nodeTypes';
 
 export const NODE_NAME = 'Order Proxies';
+export const EXCHANGE_NODE_NAME = 'Exchange Proxies';
 export const credentialType = new StatProxiesApi();
 const CREDENTIAL = { id: 'statproxies-test', name: 'StatProxies sandbox' };
 
@@ -59,6 +66,8 @@ export interface RunOptions {
 	noEndHook?: boolean;
 	/** n8n's Stop button: the execution's cancel signal. */
 	signal?: AbortSignal;
+	/** Which of the package's nodes runs: Order Proxies unless said. */
+	exchange?: boolean;
 }
 
 let executions = 0;
@@ -87,11 +96,13 @@ export function orderNode(
 	settings: NodeSettings = {},
 	asTool = false,
 	noCredential = false,
+	exchange = false,
 ): INode {
+	const type = exchange ? EXCHANGE_PROXIES_TYPE : ORDER_PROXIES_TYPE;
 	return {
-		id: 'order-proxies',
-		name: NODE_NAME,
-		type: asTool ? ORDER_PROXIES_TOOL_TYPE : ORDER_PROXIES_TYPE,
+		id: exchange ? 'exchange-proxies' : 'order-proxies',
+		name: exchange ? EXCHANGE_NODE_NAME : NODE_NAME,
+		type: asTool && !exchange ? ORDER_PROXIES_TOOL_TYPE : asTool ? `${type}Tool` : type,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
@@ -122,6 +133,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
 		options.settings,
 		options.asTool,
 		options.noCredential,
+		options.exchange,
 	);
 	const sinks: INode[] = ['Succeeded', 'Failed'].map((name, index) => ({
 		id: `sink-${index}`,
@@ -137,7 +149,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
 		name: 'StatProxies test',
 		nodes: [node, ...sinks],
 		connections: {
-			[NODE_NAME]: {
+			[node.name]: {
 				main: [
 					[{ node: 'Succeeded', type: 'main', index: 0 }],
 					...(withErrorOutput ? [[{ node: 'Failed', type: 'main' as const, index: 0 }]] : []),
@@ -164,7 +176,7 @@ export async function runWorkflow(options: RunOptions): Promise<WorkflowRun> {
 	};
 	return {
 		run,
-		output: mainOf(NODE_NAME),
+		output: mainOf(node.name),
 		succeeded: mainOf('Succeeded'),
 		failed: mainOf('Failed'),
 		error: run.data.resultData.error,
@@ -183,6 +195,8 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		},
 		options.asTool,
+		false,
+		options.exchange,
 	);
 	const workflow = new Workflow({
 		id: 'statproxies-test',

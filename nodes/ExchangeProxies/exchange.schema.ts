@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+import { checkWith, dryRun, key, limit, MAX_KEY_LENGTH, settingRules, timeout, type Checked, type Rule } from '../shared/rules';
+
+/**
+ * The exchange rules, and the only place their messages are written. Checked after n8n has
+ * evaluated expressions and before any request is made: an exchange replaces every IP of an
+ * order at once, so a value refused here never breaks a running job.
+ */
+
+/**
+ * A ceiling for one execution: each exchange cuts every job using that order's IPs at once.
+ * A weekly rotation of a few orders, or an agent reacting to blocks, stays under it; a loop
+ * or an agent that keeps exchanging stops here.
+ */
+export const DEFAULT_MAX_EXCHANGES_PER_EXECUTION = 10;
+
+/** StatProxies' order ids: "sub_" and lowercase letters and digits (the Create Order answer). */
+export const ORDER_ID = /^sub_[a-z0-9]{1,64}$/;
+
+export type ExchangeField =
+	| 'orderId'
+	| 'maxExchangesPerExecution'
+	| 'dryRun'
+	| 'exchangeInRetries'
+	| 'timeout'
+	| 'exchangeKey'
+	| 'repeatIdentical';
+
+const ORDER_ID_FIX =
+	'Set Order ID to the order_id of a StatProxies order, such as {{ $json.order_id }} after Order Proxies (it looks like sub_1rqjp3jb4g9i6pkhdwmkpjob).';
+
+const RULES = {
+	...settingRules('report exchanges as unknown that StatProxies is still doing'),
+	orderIdText: {
+		field: 'orderId',
+		says: 'Order ID must be text such as "sub_1rqjp3jb4g9i6pkhdwmkpjob" (received {value})',
+		fix: ORDER_ID_FIX,
+	},
+	orderIdEmpty: {
+		field: 'orderId',
+		says: 'Order ID must not be empty (received {value})',
+		fix: ORDER_ID_FIX,
+	},
+	orderIdShape: {
+		field: 'orderId',
+		// It goes into the request's path: "/", "..", "?", "#", "%" or a space would change the address.
+		says: 'Order ID must be "sub_" followed by lowercase letters and digits only: no "/", "..", "?", "#", "%", spaces or capitals (received {value})',
+		fix: ORDER_ID_FIX,
+	},
+	budgetWhole: {
+		field: 'maxExchangesPerExecution',
+		says: 'Max Exchanges Per Execution must be a whole number of at least 1 (received {value})',
+		fix: `Set Options > Max Exchanges Per Execution to the most exchanges this node may make in one execution, or remove the option to use the default of ${DEFAULT_MAX_EXCHANGES_PER_EXECUTION}. Empty or 0 never means "no limit".`,
+	},
+	exchangeInRetriesBoolean: {
+		field: 'exchangeInRetries',
+		says: 'Exchange In Retried Executions must be true or false (received {value})',
+		fix: 'Turn Options > Exchange In Retried Executions on or off, or make its expression return true or false.',
+	},
+	exchangeKeyText: {
+		field: 'exchangeKey',
+		says: `Exchange Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
+		fix: "Make Options > Exchange Key return a short text such as rotate-{{ $json.order_id }}-{{ $now.toFormat('kkkk-WW') }}, or leave it empty to exchange without a key.",
+	},
+	repeatIdenticalBoolean: {
+		field: 'repeatIdentical',
+		says: 'Repeat Identical Exchanges as a Tool must be true or false (received {value})',
+		fix: 'Turn Options > Repeat Identical Exchanges as a Tool on or off, or make its expression return true or false.',
+	},
+} as const satisfies Record<string, Rule<ExchangeField>>;
+
+const exchangeInput = z.object({
+	orderId: z
+		.string({ message: 'orderIdText' })
+		.trim()
+		.min(1, { message: 'orderIdEmpty' })
+		.regex(ORDER_ID, { message: 'orderIdShape' }),
+	maxExchangesPerExecution: limit(DEFAULT_MAX_EXCHANGES_PER_EXECUTION, 'budgetWhole'),
+	dryRun: dryRun(),
+	exchangeInRetries: z.boolean({ message: 'exchangeInRetriesBoolean' }).default(false),
+	timeout: timeout(),
+	exchangeKey: key('exchangeKeyText'),
+	repeatIdentical: z.boolean({ message: 'repeatIdenticalBoolean' }).default(false),
+});
+
+/** Raw parameter values, as n8n hands them over after evaluating expressions. */
+export type ExchangeInput = Record<ExchangeField, unknown>;
+export type ValidExchange = z.infer<typeof exchangeInput>;
+
+/** Validates one item's parameters; reports the first problem in the order the UI lists fields. */
+export function checkExchange(input: ExchangeInput): Checked<ValidExchange, ExchangeField> {
+	return checkWith(exchangeInput, RULES, input);
+}
