@@ -33,6 +33,21 @@ const FAULTS = {
 		raw: '<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>',
 		type: 'text/html',
 	},
+	// A 200 that is not the API: a web page (a wrong Base URL), the same page after blank lines
+	// (as templates often start), an empty body.
+	'200-html': {
+		status: 200,
+		raw: '<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>',
+		type: 'text/html',
+	},
+	'200-html-indented': {
+		status: 200,
+		raw: '\r\n\n<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>',
+		type: 'text/html',
+	},
+	'200-empty': { status: 200, raw: '', type: 'text/plain' },
+	// A 200 whose JSON carries an error, as some gateways answer (no such answer is documented).
+	'200-error': { status: 200, body: { error: 'invalid_api_key' } },
 	503: { status: 503, body: { error: 'service_unavailable' } },
 	hang: { hang: true, places: true },
 	'reset-after-body': { reset: true, places: true },
@@ -45,8 +60,26 @@ const FAULTS = {
 	'303-after-order': { status: 303, places: true, redirect: true },
 	'302-after-order': { status: 302, places: true, redirect: true },
 	301: { status: 301, redirect: true },
+	302: { status: 302, redirect: true },
+	303: { status: 303, redirect: true },
 	307: { status: 307, redirect: true },
 	308: { status: 308, redirect: true },
+};
+
+// What GET /api/v2/order/list answers a good key: its shape is not documented
+// (../shared/api/CONTRACT.md), so the sandbox answers each plausible one on demand.
+// `list` is an account that already has one order from before, then the orders sold here.
+const EARLIER_ORDER = {
+	order_id: 'sub_1qzearlierorder0000000000',
+	subscription_id: 'sub_1QzEarlierOrder0000000000',
+	quantity: 1,
+	product_type: 'x1',
+	created_at: '2026-01-01T00:00:00.000Z',
+};
+const LIST_SHAPES = {
+	object: (orders) => ({ response: 'success', orders }),
+	list: (orders) => [EARLIER_ORDER, ...orders],
+	empty: () => [],
 };
 
 const PRODUCT_TYPES = new Set(['captcha', 'x1', 'level3', 'isp', 'datacenter']);
@@ -84,11 +117,19 @@ function validateOrder(body) {
 
 /**
  * Starts the sandbox on 127.0.0.1.
- * @param {{ port?: number, keys?: typeof KEYS }} [options]
+ * @param {{ port?: number, keys?: typeof KEYS, listShape?: 'object' | 'list' | 'empty' }} [options]
  */
 async function startSandbox(options = {}) {
 	const keys = { ...KEYS, ...(options.keys || {}) };
-	const state = { requests: [], orders: [], faults: [], orderRequests: 0 };
+	const state = {
+		requests: [],
+		orders: [],
+		faults: [],
+		orderRequests: 0,
+		listFault: null,
+		listShape: options.listShape || 'object',
+	};
+	if (!LIST_SHAPES[state.listShape]) throw new Error(`Unknown list shape "${state.listShape}"`);
 	const hanging = new Set();
 
 	function takeFault() {
@@ -132,6 +173,17 @@ async function startSandbox(options = {}) {
 			api.setFault(body.fault, body);
 			return send(res, 200, { ok: true });
 		}
+		// {"shape": "object" | "list" | "empty"} and/or {"fault": "<list fault>" | null}.
+		if (req.method === 'POST' && path === '/__sandbox/list') {
+			const body = (await readRequest(req)).json || {};
+			try {
+				if (body.shape !== undefined) api.setListShape(body.shape);
+				if (body.fault !== undefined) api.setListFault(body.fault, body);
+			} catch (error) {
+				return send(res, 400, { error: error.message });
+			}
+			return send(res, 200, { shape: state.listShape, fault: state.listFault });
+		}
 		return send(res, 404, { error: 'not_found' });
 	}
 
@@ -145,7 +197,7 @@ async function startSandbox(options = {}) {
 
 		// A fault on the list answers every key alike, as a gateway or an outage would.
 		if (req.method === 'GET' && path === '/api/v2/order/list' && state.listFault) {
-			const fault = answerOf(state.listFault);
+			const fault = answerOf(state.listFault, state.listLocation);
 			const body = fault.raw !== undefined ? fault.raw : fault.body;
 			return send(res, fault.status, body, fault.type, fault.headers);
 		}
@@ -156,7 +208,7 @@ async function startSandbox(options = {}) {
 		if (key !== keys.full) return send(res, 403, { error: 'insufficient_permissions' });
 
 		if (req.method === 'GET' && path === '/api/v2/order/list') {
-			return send(res, 200, { response: 'success', orders: state.orders });
+			return send(res, 200, LIST_SHAPES[state.listShape](state.orders));
 		}
 		if (req.method !== 'POST' || path !== '/api/v2/order/newscale') {
 			return send(res, 404, { error: 'not_found' });
@@ -228,14 +280,32 @@ async function startSandbox(options = {}) {
 				location,
 			});
 		},
-		/** Answers every GET /api/v2/order/list (the credential test) with `fault` until reset. */
-		setListFault(fault) {
+		/**
+		 * Answers every GET /api/v2/order/list (the credential test) with `fault` until reset,
+		 * whatever the key; `null` clears it. A redirect points to `location` if given.
+		 */
+		setListFault(fault, { location } = {}) {
+			if (fault === null) {
+				state.listFault = null;
+				return;
+			}
 			if (!FAULTS[fault] || FAULTS[fault].places || FAULTS[fault].hang)
 				throw new Error(`Not a list fault: "${fault}"`);
 			state.listFault = String(fault);
+			state.listLocation = location;
+		},
+		/**
+		 * What GET /api/v2/order/list answers a good key until reset: `object`
+		 * ({"response": "success", "orders": [...]}, the default), `list` ([order, ...]) or
+		 * `empty` ([], a new account).
+		 */
+		setListShape(shape) {
+			if (!LIST_SHAPES[shape]) throw new Error(`Unknown list shape "${shape}"`);
+			state.listShape = shape;
 		},
 		reset() {
 			state.listFault = null;
+			state.listShape = options.listShape || 'object';
 			state.requests.length = 0;
 			state.orders.length = 0;
 			state.faults = [];
@@ -253,4 +323,10 @@ async function startSandbox(options = {}) {
 	return api;
 }
 
-module.exports = { startSandbox, KEYS, FAULTS, PRODUCT_TYPES: [...PRODUCT_TYPES] };
+module.exports = {
+	startSandbox,
+	KEYS,
+	FAULTS,
+	LIST_SHAPES: Object.keys(LIST_SHAPES),
+	PRODUCT_TYPES: [...PRODUCT_TYPES],
+};
