@@ -23,6 +23,21 @@ const FAULTS = {
 		raw: '<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>',
 		type: 'text/html',
 	},
+	// A 200 that is not the API: a web page (a wrong Base URL), the same page after blank lines
+	// (as templates often start), an empty body.
+	'200-html': {
+		status: 200,
+		raw: '<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>',
+		type: 'text/html',
+	},
+	'200-html-indented': {
+		status: 200,
+		raw: '\r\n\n<!DOCTYPE html><html><head><title>Sign in</title></head><body></body></html>',
+		type: 'text/html',
+	},
+	'200-empty': { status: 200, raw: '', type: 'text/plain' },
+	// A 200 whose JSON carries an error, as some gateways answer (no such answer is documented).
+	'200-error': { status: 200, body: { error: 'invalid_api_key' } },
 	503: { status: 503, body: { error: 'service_unavailable' } },
 	hang: { hang: true, places: true },
 	'reset-after-body': { reset: true, places: true },
@@ -35,6 +50,8 @@ const FAULTS = {
 	'303-after-order': { status: 303, places: true, redirect: true },
 	'302-after-order': { status: 302, places: true, redirect: true },
 	301: { status: 301, redirect: true },
+	302: { status: 302, redirect: true },
+	303: { status: 303, redirect: true },
 	307: { status: 307, redirect: true },
 	308: { status: 308, redirect: true },
 };

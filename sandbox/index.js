@@ -6,6 +6,7 @@ const http = require('node:http');
 const { readRequest, recordOf, send } = require('../lab/http');
 const { exchangeEndpoint, EXCHANGE_REFUSALS } = require('./exchange');
 const { FAULTS } = require('./faults');
+const { LIST_SHAPES, PRODUCT_TYPES, randomId, validateOrder } = require('./api');
 
 const KEYS = {
 	// A key with the `order` service: can list and buy.
@@ -14,42 +15,9 @@ const KEYS = {
 	noOrder: 'sk_test_sandbox_no_order_service',
 };
 
-const PRODUCT_TYPES = new Set(['captcha', 'x1', 'level3', 'isp', 'datacenter']);
-
-function randomId() {
-	const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-	let id = '';
-	for (let i = 0; i < 24; i++) id += chars[Math.floor(Math.random() * chars.length)];
-	return `sub_${id}`;
-}
-
-// The documented Create Order validation, in the documented order of the messages.
-function validateOrder(body) {
-	if (
-		body === null ||
-		typeof body !== 'object' ||
-		body.quantity === undefined ||
-		!body.product_type
-	) {
-		return 'Missing required fields';
-	}
-	if (typeof body.product_type !== 'string' || !PRODUCT_TYPES.has(body.product_type)) {
-		return 'Invalid product_type';
-	}
-	if (!Number.isInteger(body.quantity) || body.quantity <= 0)
-		return 'Quantity must be greater than 0';
-	if (
-		body.customer !== undefined &&
-		(typeof body.customer !== 'string' || !/^[a-z]{1,50}$/.test(body.customer))
-	) {
-		return 'Customer ID must contain only lowercase letters (a-z)';
-	}
-	return null;
-}
-
 /**
  * Starts the sandbox on 127.0.0.1.
- * @param {{ port?: number, keys?: typeof KEYS }} [options]
+ * @param {{ port?: number, keys?: typeof KEYS, listShape?: 'object' | 'list' | 'empty' }} [options]
  */
 async function startSandbox(options = {}) {
 	const keys = { ...KEYS, ...(options.keys || {}) };
@@ -62,7 +30,10 @@ async function startSandbox(options = {}) {
 		exchangeFaults: [],
 		exchangeRequests: 0,
 		exchangeFeature: true,
+		listFault: null,
+		listShape: options.listShape || 'object',
 	};
+	if (!LIST_SHAPES[state.listShape]) throw new Error(`Unknown list shape "${state.listShape}"`);
 	const hanging = new Set();
 	const exchange = exchangeEndpoint(state, { faultOf: (name, at) => answerOf(name, at), send, hanging });
 
@@ -110,6 +81,17 @@ async function startSandbox(options = {}) {
 			api.setFault(body.fault, body);
 			return send(res, 200, { ok: true });
 		}
+		// {"shape": "object" | "list" | "empty"} and/or {"fault": "<list fault>" | null}.
+		if (req.method === 'POST' && path === '/__sandbox/list') {
+			const body = (await readRequest(req)).json || {};
+			try {
+				if (body.shape !== undefined) api.setListShape(body.shape);
+				if (body.fault !== undefined) api.setListFault(body.fault, body);
+			} catch (error) {
+				return send(res, 400, { error: error.message });
+			}
+			return send(res, 200, { shape: state.listShape, fault: state.listFault });
+		}
 		return send(res, 404, { error: 'not_found' });
 	}
 
@@ -123,7 +105,7 @@ async function startSandbox(options = {}) {
 
 		// A fault on the list answers every key alike, as a gateway or an outage would.
 		if (req.method === 'GET' && path === '/api/v2/order/list' && state.listFault) {
-			const fault = answerOf(state.listFault);
+			const fault = answerOf(state.listFault, state.listLocation);
 			const body = fault.raw !== undefined ? fault.raw : fault.body;
 			return send(res, fault.status, body, fault.type, fault.headers);
 		}
@@ -134,7 +116,7 @@ async function startSandbox(options = {}) {
 		if (key !== keys.full) return send(res, 403, { error: 'insufficient_permissions' });
 
 		if (req.method === 'GET' && path === '/api/v2/order/list') {
-			return send(res, 200, { response: 'success', orders: state.orders });
+			return send(res, 200, LIST_SHAPES[state.listShape](state.orders));
 		}
 		if (exchange.matches(req.method, path)) return exchange.handle(req, res, path);
 		if (req.method !== 'POST' || path !== '/api/v2/order/newscale') {
@@ -237,14 +219,32 @@ async function startSandbox(options = {}) {
 			state.partialExchange = partial;
 			state.overlappingIps = overlappingIps;
 		},
-		/** Answers every GET /api/v2/order/list (the credential test) with `fault` until reset. */
-		setListFault(fault) {
+		/**
+		 * Answers every GET /api/v2/order/list (the credential test) with `fault` until reset,
+		 * whatever the key; `null` clears it. A redirect points to `location` if given.
+		 */
+		setListFault(fault, { location } = {}) {
+			if (fault === null) {
+				state.listFault = null;
+				return;
+			}
 			if (!FAULTS[fault] || FAULTS[fault].places || FAULTS[fault].hang)
 				throw new Error(`Not a list fault: "${fault}"`);
 			state.listFault = String(fault);
+			state.listLocation = location;
+		},
+		/**
+		 * What GET /api/v2/order/list answers a good key until reset: `object`
+		 * ({"response": "success", "orders": [...]}, the default), `list` ([order, ...]) or
+		 * `empty` ([], a new account).
+		 */
+		setListShape(shape) {
+			if (!LIST_SHAPES[shape]) throw new Error(`Unknown list shape "${shape}"`);
+			state.listShape = shape;
 		},
 		reset() {
 			state.listFault = null;
+			state.listShape = options.listShape || 'object';
 			state.requests.length = 0;
 			state.orders.length = 0;
 			state.faults = [];
@@ -268,4 +268,10 @@ async function startSandbox(options = {}) {
 	return api;
 }
 
-module.exports = { startSandbox, KEYS, FAULTS, PRODUCT_TYPES: [...PRODUCT_TYPES] };
+module.exports = {
+	startSandbox,
+	KEYS,
+	FAULTS,
+	LIST_SHAPES: Object.keys(LIST_SHAPES),
+	PRODUCT_TYPES: [...PRODUCT_TYPES],
+};

@@ -86,6 +86,9 @@ async function main() {
   StatProxies sandbox  ${sandbox.url}
     API key            ${sandbox.keys.full}   (already in the "StatProxies sandbox" credential)
     orders sold so far ${sandbox.url}/__sandbox/orders
+    order list shape   object; for the credential test, change it with
+                       curl -X POST ${sandbox.url}/__sandbox/list -d '{"shape":"empty"}'
+                       (object, list or empty; {"fault":"401"} fails every key, {"fault":null})
   Mattermost stand-in  ${mattermost.url}   (notifications are printed below)
 
   n8n log: ${server.logFile}

@@ -15,7 +15,7 @@ import {
 } from 'n8n-workflow';
 
 import { StatProxiesApi } from '../../credentials/StatProxiesApi.credentials';
-import { judgeBody } from './credentialRules';
+import { runCredentialTest } from './credentialRules';
 import './deduplication';
 import * as host from './host';
 import {
@@ -248,8 +248,9 @@ export type CredentialTestResult = { status: 'OK' | 'Error'; message: string };
 /**
  * Runs the credential's test request the way n8n's credential tester does: as a throwaway
  * declarative node executed by n8n-core's RoutingNode inside an ExecuteContext, then the
- * credential type's rules read in n8n's order: a status rule when the request threw, the body
- * rules when it answered.
+ * credential type's rules read by a copy of the tester's own code (./credentialRules.js): a
+ * status rule when the request threw, the body rules when it answered. Like n8n's tester it
+ * rejects (a TypeError) when body rules meet an answer that made no item (an empty JSON list).
  */
 export async function testCredential(
 	credential: StatProxiesCredential,
@@ -310,29 +311,14 @@ export async function testCredential(
 		{ node, data: inputData, source: null },
 		[],
 	);
-	let response;
-	try {
-		response = await new RoutingNode(context, nodeType, {
-			id: CREDENTIAL.id,
-			name: CREDENTIAL.name,
-			type: credentialType.name,
-			data: { ...credential },
-		}).runNode();
-	} catch (error) {
-		const status: number | undefined = error.cause?.response?.status;
-		if (status !== undefined) {
-			const rule = test.rules?.find(
-				(candidate) => candidate.type === 'responseCode' && candidate.properties.value === status,
-			);
-			return {
-				status: 'Error',
-				message: rule?.properties.message ?? `Received HTTP status code: ${status}`,
-			};
-		}
-		return {
-			status: 'Error',
-			message: error.cause?.code ?? String(error.message),
-		};
-	}
-	return judgeBody(response, test.rules) as CredentialTestResult;
+	const routingNode = new RoutingNode(context, nodeType, {
+		id: CREDENTIAL.id,
+		name: CREDENTIAL.name,
+		type: credentialType.name,
+		data: { ...credential },
+	});
+	return (await runCredentialTest(
+		async () => await routingNode.runNode(),
+		test,
+	)) as CredentialTestResult;
 }

@@ -22,6 +22,11 @@ export interface SandboxOrder {
 	customer?: string;
 }
 
+export type ListShape = 'object' | 'list' | 'empty';
+
+/** Every shape the sandbox can answer the order list in. */
+export const LIST_SHAPES = untyped.LIST_SHAPES as ListShape[];
+
 export interface Sandbox {
 	url: string;
 	port: number;
@@ -37,8 +42,16 @@ export interface Sandbox {
 		fault: string | null,
 		options?: { nth?: number; times?: number; location?: string },
 	): void;
-	/** Answers every GET /api/v2/order/list (the credential test) with `fault` until reset. */
-	setListFault(fault: string): void;
+	/**
+	 * Answers every GET /api/v2/order/list (the credential test) with `fault` until reset,
+	 * whatever the key; `null` clears it. A redirect points to `location` if given.
+	 */
+	setListFault(fault: string | null, options?: { location?: string }): void;
+	/**
+	 * What GET /api/v2/order/list answers a good key until reset: `object` (the default,
+	 * {"response": "success", "orders": [...]}), `list` ([order, ...]) or `empty` ([]).
+	 */
+	setListShape(shape: ListShape): void;
 	reset(): void;
 	close(): Promise<void>;
 }
