@@ -22,7 +22,14 @@ const { spawn } = require('node:child_process');
 const os = require('node:os');
 
 const ROOT = path.resolve(__dirname, '..');
-const MUTATIONS = [...require('./mutations/before-sending'), ...require('./mutations/answers')];
+const MUTATIONS = [
+	...require('./mutations/before-sending'),
+	...require('./mutations/scope'),
+	...require('./mutations/keys'),
+	...require('./mutations/answers'),
+	...require('./mutations/credential'),
+	...require('./mutations/exchange'),
+];
 const { EQUIVALENT } = require('./mutations/answers');
 
 // ---------------------------------------------------------------------------------------
@@ -66,6 +73,27 @@ process.on('uncaughtException', (error) => {
 
 function occurrences(text, find) {
 	return text.split(find).length - 1;
+}
+
+/**
+ * A mutation's edits: { file, find, replace } (find and replace may be arrays of the same
+ * length, applied in order), or `edits: [{ file, find, replace }, ...]` across files.
+ */
+function editsOf(mutation) {
+	return mutation.edits ?? [{ file: mutation.file, find: mutation.find, replace: mutation.replace }];
+}
+
+/** Each file the mutation touches, with its mutated text, or why it no longer applies. */
+function mutateAll(mutation) {
+	const texts = new Map();
+	for (const edit of editsOf(mutation)) {
+		const file = path.join(ROOT, edit.file);
+		const before = texts.get(file) ?? fs.readFileSync(file, 'utf8');
+		const applied = mutate(before, edit);
+		if (applied.stale) return { stale: applied.stale };
+		texts.set(file, applied.text);
+	}
+	return { texts };
 }
 
 /** The mutated text, or why the mutation no longer applies. */
@@ -138,9 +166,10 @@ function shorten(name, width = 150) {
 async function main() {
 	if (listOnly) {
 		for (const m of selected) {
-			const applied = mutate(fs.readFileSync(path.join(ROOT, m.file), 'utf8'), m);
+			const applied = mutateAll(m);
+			const files = editsOf(m).map((edit) => edit.file);
 			console.log(
-				`${applied.stale ? `STALE (${applied.stale}) ` : ''}${m.guard}  [${m.file}]  -> ${m.tests.join(' ')}`,
+				`${applied.stale ? `STALE (${applied.stale}) ` : ''}${m.guard}  [${files.join(', ')}]  -> ${m.tests.join(' ')}`,
 			);
 		}
 		return 0;
@@ -157,9 +186,7 @@ async function main() {
 	}
 	const results = [];
 	for (const [index, mutation] of selected.entries()) {
-		const file = path.join(ROOT, mutation.file);
-		const original = fs.readFileSync(file, 'utf8');
-		const applied = mutate(original, mutation);
+		const applied = mutateAll(mutation);
 		const label = `[${index + 1}/${selected.length}] ${mutation.guard}`;
 		if (applied.stale) {
 			results.push({ mutation, status: 'STALE', detail: [applied.stale] });
@@ -169,8 +196,10 @@ async function main() {
 		const t0 = Date.now();
 		let run;
 		try {
-			originals.set(file, original);
-			fs.writeFileSync(file, applied.text);
+			for (const [file, text] of applied.texts) {
+				originals.set(file, fs.readFileSync(file, 'utf8'));
+				fs.writeFileSync(file, text);
+			}
 			run = await runJest(mutation.tests);
 		} finally {
 			restoreAll();
@@ -207,20 +236,22 @@ function writeMarkdown(results, minutes) {
 		'|---|---|---|---|',
 	];
 	for (const { mutation, status, detail } of results) {
-		const finds = [].concat(mutation.find);
-		const replaces = [].concat(mutation.replace);
-		const what = finds
-			.map(
-				(find, i) =>
-					`\`${find.trim().replace(/\s+/g, ' ')}\` → ${replaces[i].trim() ? `\`${replaces[i].trim().replace(/\s+/g, ' ')}\`` : '(removed)'}`,
-			)
+		const what = editsOf(mutation)
+			.map((edit) => {
+				const replaces = [].concat(edit.replace);
+				const changes = [].concat(edit.find).map(
+					(find, i) =>
+						`\`${find.trim().replace(/\s+/g, ' ')}\` → ${replaces[i].trim() ? `\`${replaces[i].trim().replace(/\s+/g, ' ')}\`` : '(removed)'}`,
+				);
+				return `${edit.file}: ${changes.join('; ')}`;
+			})
 			.join('; ');
 		const by =
 			status === 'killed'
 				? `${detail[0]}${detail.length > 1 ? ` (+${detail.length - 1} more)` : ''}`
 				: detail.join('; ');
 		lines.push(
-			`| ${cell(mutation.guard)} | ${cell(`${mutation.file}: ${what}`)} | ${status} | ${cell(by)} |`,
+			`| ${cell(mutation.guard)} | ${cell(what)} | ${status} | ${cell(by)} |`,
 		);
 	}
 	lines.push('', '## Left out as equivalent', '');

@@ -1,0 +1,161 @@
+'use strict';
+// Part of the mutation check's table: the Order Key claim (issue 18, nodes/shared/keyClaim.ts).
+const { RUN, PLAN, KEYS, t } = require('./files');
+
+module.exports = [
+	{
+		guard: 'order key: a claim that failed stops the item',
+		file: RUN,
+		find: "if (claim && 'kind' in claim) {",
+		replace: 'if (false) {',
+		tests: t('order-key'),
+	},
+	{
+		guard: 'order key: one use per run (keysInRun)',
+		file: PLAN,
+		find: 'if (keysInRun.has(item.key)) {',
+		replace: 'if (false) {',
+		tests: t('order-key'),
+	},
+	{
+		guard: "'used' only from the claim write's own answer",
+		file: KEYS,
+		find: 'if (!written.result.includes(key)) return true;',
+		replace: 'if (true) return true;',
+		tests: t('key-claim', 'order-key'),
+	},
+	{
+		// The same markers reused across tries (the bug of case 1).
+		guard: 'fresh markers for every try',
+		file: KEYS,
+		find: [
+			'export function keyClaims(',
+			'const markers = new Markers(store as KeyStore, [marker(), marker(), marker()]);',
+		],
+		replace: [
+			'let claimMarkers: string[] | undefined;\nexport function keyClaims(',
+			'const markers = new Markers(store as KeyStore, (claimMarkers ??= [marker(), marker(), marker()]));',
+		],
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'a look never makes its own proof (a marker found missing is spent)',
+		file: KEYS,
+		find: '\t\t\tif (!found) this.next++;\n',
+		replace: '',
+		tests: t('key-claim', 'order-key'),
+	},
+	{
+		guard: 'a look whose answer was lost spends its marker (the spare decides)',
+		file: KEYS,
+		find: '\t\t\t} catch {\n\t\t\t\tthis.next++;\n\t\t\t\tcontinue;\n\t\t\t}',
+		replace: '\t\t\t} catch {\n\t\t\t\tcontinue;\n\t\t\t}',
+		tests: t('key-claim', 'order-key'),
+	},
+	{
+		guard: 'settle before each look',
+		file: KEYS,
+		find: '\t\tfor (let look = 0; look < timing.looks; look++) {\n\t\t\tawait timing.sleep(timing.settleMs);',
+		replace: '\t\tfor (let look = 0; look < timing.looks; look++) {',
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'several looks (one is not enough across processes)',
+		file: KEYS,
+		find: 'for (let look = 0; look < timing.looks; look++) {',
+		replace: 'for (let look = 0; look < 1; look++) {',
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'a claim not found by a look is lost (tries again)',
+		file: KEYS,
+		find: "\t\t\tif (!found) {\n\t\t\t\tfresh.forEach((key) => strays.push(witnesses.get(key) as string));\n\t\t\t\treturn;\n\t\t\t}",
+		replace: '',
+		tests: t('key-claim', 'order-key'),
+	},
+	{
+		guard: 'a claim write slower than the safe share is not trusted',
+		file: KEYS,
+		find: 'if (written.took > timing.slowMs) return fail(guard.keySlow(written.took, true));',
+		replace: '',
+		tests: t('key-claim', 'order-key'),
+	},
+	{
+		guard: 'a look slower than the safe share is not trusted',
+		file: KEYS,
+		find: 'if (look.took > timing.slowMs) return { slow: look.took };',
+		replace: '',
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'a failed claim write: the marker tells whether it landed',
+		file: KEYS,
+		find: "if (landed !== false) fail(guard.keyUncertain(why));",
+		replace: '',
+		tests: t('key-claim', 'order-key'),
+	},
+	{
+		guard: 'markers written before the key (a trimmed list keeps the key with its marker)',
+		file: KEYS,
+		find: "const values = [...markers.all, ...open.flatMap((key) => [witnesses.get(key) as string, key])];",
+		replace: "const values = [...open.flatMap((key) => [witnesses.get(key) as string, key]), ...markers.all];",
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'a release checks that it held (and removes again)',
+		file: KEYS,
+		find: "\t\t\t\tif (!back) {\n\t\t\t\t\tstrays.push(witness);\n\t\t\t\t\treturn true;\n\t\t\t\t}",
+		replace: '\t\t\t\tstrays.push(witness);\n\t\t\t\treturn true;',
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'a refused order gives its key back',
+		file: RUN,
+		find: 'if (claim && !(await claim.release())) {',
+		replace: 'if (claim && false) {',
+		tests: t('order-key', 'key-claim'),
+	},
+	{
+		guard: 'an unknown outcome keeps the key',
+		file: RUN,
+		find: "if (outcome.kind === 'done' || outcome.kind === 'unknown') {\n\t\t\tawait claim?.keep();",
+		replace: "if (outcome.kind === 'done' || outcome.kind === 'unknown') {\n\t\t\tif (outcome.kind === 'unknown') await claim?.release();",
+		tests: t('order-key'),
+	},
+	{
+		guard: 'keys of items never sent are given back (a run that stops)',
+		file: RUN,
+		find: 'for (const claim of unsettled) await claim.release();',
+		replace: '',
+		tests: t('order-key'),
+	},
+	{
+		guard: 'a duplicate leaves no markers behind (tidy)',
+		file: KEYS,
+		find: 'tidy: async () => await tidy(strays.splice(0)),',
+		replace: 'tidy: async () => undefined,',
+		tests: t('order-key', 'key-claim'),
+	},
+	{
+		guard: 'one process takes the list in turns',
+		file: KEYS,
+		find: 'const next = (queues.get(list) ?? Promise.resolve()).then(call, call);',
+		replace: 'const next = call();',
+		tests: t('order-key'),
+	},
+	{
+		guard: 'one claim round for a whole run',
+		file: RUN,
+		find: 'claims = await keys.claim(keyed);',
+		replace:
+			'for (const key of keyed) for (const [k, v] of await keys.claim([key])) claims.set(k, v);',
+		tests: t('order-key'),
+	},
+	{
+		guard: 'order key: no store, no order',
+		file: KEYS,
+		find: 'for (const key of keys) results.set(key, { ...guard.keyStoreMissing(), field });',
+		replace: 'for (const key of keys) results.set(key, { release: async () => true, keep: async () => {} });',
+		tests: t('guards'),
+	},
+];

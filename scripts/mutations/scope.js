@@ -1,0 +1,156 @@
+'use strict';
+// Part of the mutation check's table: the execution's scope (issue 19), agents and Stop (issue 22).
+const { RUN, PLAN, SCOPE, END, OUTCOMES, TRANSPORT, JOURNAL, ORDER, t } = require('./files');
+
+module.exports = [
+	// --- One scope for the budget and the unknown-order guard ---
+	{
+		guard: 'scope: a sub-execution counts toward its parent (parentExecutionId)',
+		file: SCOPE,
+		find: 'const scope = parent ? (tops.get(parent) ?? parent) : executionId;',
+		replace: 'const scope = executionId;',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'scope: a deeper chain follows the middle execution (tops)',
+		file: SCOPE,
+		find: 'const scope = parent ? (tops.get(parent) ?? parent) : executionId;',
+		replace: 'const scope = parent ? parent : executionId;',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'scope: kept in the node context (a resume in another worker)',
+		file: SCOPE,
+		find: 'if (saved && saved.scope === scope) {',
+		replace: 'if (false) {',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'scope: saved at the end of every run',
+		file: RUN,
+		find: '\t\tscope.save();\n',
+		replace: '',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'scope: no idle expiry where n8n reports the end',
+		file: SCOPE,
+		find: 'if (record && !record.ends && now - record.usedAt > MAX_IDLE_MS) record = undefined;',
+		replace: 'if (record && now - record.usedAt > 60 * 60 * 1_000) record = undefined;',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'scope: dropped at the execution end',
+		file: SCOPE,
+		find: "if (scope === executionId && onEnd(ctx, `scope:${scope}`, () => scopes.delete(scope))) {",
+		replace: 'if (false) {',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'end handlers registered again in a new engine (after a resume)',
+		file: END,
+		find: 'if (!names.has(name)) {',
+		replace: 'if (!names.has(name) && !withoutSignal.has(name)) {\n\t\twithoutSignal.add(name);',
+		tests: t('execution-scope', 'retry-memory'),
+	},
+	{
+		guard: 'no identical request after an unknown one elsewhere in the scope',
+		file: PLAN,
+		find: 'if (scope.unknownElsewhere(ask, where)) {',
+		replace: 'if (false) {',
+		tests: t('execution-budget', 'execution-scope', 'exchange'),
+	},
+	{
+		guard: 'the refusal after an unknown routes like an unknown outcome',
+		file: OUTCOMES,
+		find: "repeatAfterUnknown: (): Failure => ({\n\t\t\tkind: 'unknown',",
+		replace: "repeatAfterUnknown: (): Failure => ({\n\t\t\tkind: 'not_sent',",
+		tests: t('agents-and-stop', 'execution-scope'),
+	},
+	{
+		guard: 'a stop after replayed unknown items says they may have been bought',
+		file: RUN,
+		find: 'const soFar = outcomes.runSoFar(done, memory.unknownItems(run), unknown);',
+		replace: 'const soFar = outcomes.runSoFar(done, [], unknown);',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: 'a key used earlier in this execution says so',
+		file: RUN,
+		find: "claim.kind === 'duplicate' && scope.usedHere(item.key as string)",
+		replace: 'false',
+		tests: t('execution-scope'),
+	},
+	// --- Agents ---
+	{
+		guard: 'tool: an identical order placed in the execution is returned, not bought',
+		file: PLAN,
+		find: 'const done = asTool && !item.repeat ? scope.doneBefore(ask) : undefined;',
+		replace: 'const done = undefined;',
+		tests: t('agents-and-stop', 'exchange'),
+	},
+	{
+		guard: 'tool: Repeat Identical ... as a Tool allows it',
+		file: PLAN,
+		find: 'const done = asTool && !item.repeat ? scope.doneBefore(ask) : undefined;',
+		replace: 'const done = asTool ? scope.doneBefore(ask) : undefined;',
+		tests: t('agents-and-stop'),
+	},
+	{
+		guard: 'tool only: outside tool mode identical orders buy',
+		file: PLAN,
+		find: 'const done = asTool && !item.repeat ? scope.doneBefore(ask) : undefined;',
+		replace: 'const done = !item.repeat ? scope.doneBefore(ask) : undefined;',
+		tests: t('agents-and-stop', 'execution-budget'),
+	},
+	{
+		guard: 'the returned earlier order says it is not bought again (note)',
+		file: RUN,
+		find: 'json.note = action.words.already(plan.done.id);',
+		replace: '',
+		tests: t('agents-and-stop'),
+	},
+	{
+		guard: 'tool-mode advice appended',
+		file: RUN,
+		find: "const asTool = node.type.endsWith('Tool');",
+		replace: 'const asTool = false;',
+		tests: t('execution-budget', 'agents-and-stop'),
+	},
+	// --- Stop ---
+	{
+		guard: 'every order is logged as it happens',
+		file: JOURNAL,
+		find: 'logger?.info(`StatProxies: ${words.logDone(id)} ${about(item)}`, where);',
+		replace: '',
+		tests: t('agents-and-stop'),
+	},
+	{
+		guard: 'every unknown outcome is logged as it happens',
+		file: JOURNAL,
+		find: 'logger?.warn(`StatProxies: outcome unknown, ${message} ${about(item)}`, where);',
+		replace: '',
+		tests: t('agents-and-stop'),
+	},
+	{
+		guard: 'orders and unknown outcomes in the custom data',
+		file: JOURNAL,
+		find: 'customData?.set(',
+		replace: 'void (',
+		tests: t('agents-and-stop'),
+	},
+	{
+		guard: 'a request aborted by Stop is unknown, said as such',
+		file: TRANSPORT,
+		find: "if (code === 'ERR_CANCELED') return said.stoppedInFlight();",
+		replace: '',
+		tests: t('agents-and-stop'),
+	},
+	{
+		guard: 'the log line names the order id (order words)',
+		file: ORDER,
+		find: 'logDone: (id) => `ordered ${id}`,',
+		replace: "logDone: () => 'ordered',",
+		tests: t('agents-and-stop'),
+	},
+];
