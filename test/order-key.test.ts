@@ -126,8 +126,8 @@ describe('Order Key: at most one order per key', () => {
 		expect(sandbox.orders).toHaveLength(1);
 	});
 
-	test('a store too slow for the bound (a call of 200 ms, over the safe share): not sent, and the message says so', async () => {
-		deduplicationStore.gapMs = 200;
+	test('a store too slow for the bound (a call of 400 ms, over the safe share): not sent, and the message says so', async () => {
+		deduplicationStore.gapMs = 400;
 		const result = await run(keyed('slow'));
 		expect(result.error?.message).toMatch(
 			/^Not ordered: n8n's deduplication store took \d+ ms for one call, too slow to make the order key certain; the order key may still be held: use a new key to order now \[item 0\]$/,
