@@ -12,7 +12,7 @@ import { executeNode, runWorkflow, type RunOptions } from './harness/n8n';
 const sandbox = useSandbox();
 beforeEach(() => deduplicationStore.reset());
 
-const exchange = (orderId: unknown, options: INodeParameters = {}): INodeParameters => ({
+const exchange = (orderId: string, options: INodeParameters = {}): INodeParameters => ({
 	orderId,
 	options,
 });

@@ -13,7 +13,7 @@ import type { Failure, Outcomes } from './outcomes';
  * and its write. A claim is therefore made by time, as in Fischer's algorithm:
  *   1. Write [m1, m2, m3, key] in one call, with markers never used before. If that very
  *      call answers that the key was there, the key is used: nothing is sent.
- *   2. Wait SETTLE after that call returned, and look for the marker; do it LOOKS times.
+ *   2. Wait the settle time after that call returned, and look for the marker; LOOKS times.
  *   3. Found every time: claimed. Not found once: this claim's write was erased; try again
  *      with new markers (the key, erased with it, is found by whoever claims next).
  * A look records the marker when it is missing, so after such a look (or one that failed
@@ -26,20 +26,23 @@ import type { Failure, Outcomes } from './outcomes';
  * can be seen, then lost to a list that never had it, under sustained load from several
  * processes (the simulation in test/key-claim.test.ts forces it). Each further look must
  * find the claim again; the measured rates are in docs/key-claim.md. The bound is enforced
- * on this claim's own calls: one slower than SLOW makes the claim untrusted.
+ * on this claim's own calls: one slower than its share makes the claim untrusted.
  */
 
 /** Keys and markers kept per node, the oldest dropped first (n8n's own trimming). */
 export const MAX_ENTRIES = 20_000;
 
 /**
- * Chosen from measurement (docs/scale.md, docs/key-claim.md): one store call (n8n's findOne
- * then update) takes a few ms on a nearby database and about twice its round trip behind a
- * slow link (about 320 ms at 150 ms per query), so SLOW admits that and SETTLE is twice SLOW.
+ * Chosen from measurement (docs/scale.md, docs/key-claim.md). One store call (n8n's findOne
+ * then update, each after two SETs of TypeORM's) takes about 13 ms on a nearby PostgreSQL, 310
+ * ms at 50 ms per query and 910 ms at 150 ms. The settle time follows the database: at least
+ * SETTLE, and SETTLE_FACTOR times this claim's own write call, since every process shares the
+ * database; a call longer than SLOW (or than half the settle time, for a look) is untrusted.
  */
 export const timing = {
 	settleMs: 1_000,
-	slowMs: 500,
+	settleFactor: 3,
+	slowMs: 1_200,
 	looks: 5,
 	attempts: 8,
 	now: () => Date.now(),
@@ -129,6 +132,12 @@ let made = 0;
 const marker = () =>
 	`\u0000claim:${++made}:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 
+/** The settle time after a call that took `took` ms, and the longest look trusted after it. */
+function settleAfter(took: number) {
+	const settle = Math.max(timing.settleMs, timing.settleFactor * took);
+	return { settle, limit: Math.min(timing.slowMs, settle / 2) };
+}
+
 /** A store call slower than the safe share of the settle time. */
 interface Slow {
 	slow: number;
@@ -148,8 +157,11 @@ class Markers {
 		readonly all: string[],
 	) {}
 
-	/** true or false, undefined when no marker is left to ask about, or a look that was too slow. */
-	async look(): Promise<boolean | undefined | Slow> {
+	/**
+	 * true or false, undefined when no marker is left to ask about, or a look slower than
+	 * `limit` ms (untrusted).
+	 */
+	async look(limit: number): Promise<boolean | undefined | Slow> {
 		while (this.next < this.all.length) {
 			const one = this.all[this.next];
 			let look;
@@ -159,7 +171,7 @@ class Markers {
 				this.next++;
 				continue;
 			}
-			if (look.took > timing.slowMs) return { slow: look.took };
+			if (look.took > limit) return { slow: look.took };
 			const found = look.result.includes(one);
 			if (!found) this.next++;
 			return found;
@@ -196,8 +208,9 @@ export function keyClaims(
 			try {
 				const removal = await (store as KeyStore).remove([key, witness]);
 				if (removal.took > timing.slowMs) return false;
-				await timing.sleep(timing.settleMs);
-				const back = await new Markers(store as KeyStore, [witness]).look();
+				const { settle, limit } = settleAfter(removal.took);
+				await timing.sleep(settle);
+				const back = await new Markers(store as KeyStore, [witness]).look(limit);
 				if (back === undefined || isSlow(back)) return false;
 				if (!back) {
 					strays.push(witness);
@@ -226,13 +239,15 @@ export function keyClaims(
 		// Markers first: n8n trims the oldest entries, so a marker that survives keeps what follows.
 		const values = [...markers.all, ...open.flatMap((key) => [witnesses.get(key) as string, key])];
 		let written;
+		const started = timing.now();
 		try {
 			written = await (store as KeyStore).record(values);
 		} catch (error) {
 			// Whether the write happened is unknown: after the settle time, a marker tells.
 			const why = error instanceof Error ? error.message : String(error);
-			await timing.sleep(timing.settleMs);
-			const landed = await markers.look();
+			const { settle, limit } = settleAfter(timing.now() - started);
+			await timing.sleep(settle);
+			const landed = await markers.look(limit);
 			strays.push(...values.filter((value) => !open.includes(value)));
 			if (isSlow(landed)) return fail(guard.keySlow(landed.slow, true));
 			if (landed !== false) fail(guard.keyUncertain(why));
@@ -248,9 +263,10 @@ export function keyClaims(
 		if (fresh.length === 0) return;
 		// This try wrote the keys, unproven, in a call slow enough to break the bound.
 		if (written.took > timing.slowMs) return fail(guard.keySlow(written.took, true));
+		const { settle, limit } = settleAfter(written.took);
 		for (let look = 0; look < timing.looks; look++) {
-			await timing.sleep(timing.settleMs);
-			const found = await markers.look();
+			await timing.sleep(settle);
+			const found = await markers.look(limit);
 			// Not proven, so not given back either: another claim may hold the key by now.
 			if (isSlow(found)) return fail(guard.keySlow(found.slow, true));
 			if (found === undefined) return fail(guard.keyUncertain('the store did not answer'));

@@ -22,6 +22,14 @@ export interface SandboxOrder {
 	customer?: string;
 }
 
+export interface SandboxExchange {
+	order_id: string;
+	previous_count: number;
+	new_count: number;
+	requested_count: number;
+	overlapping_ips: number;
+}
+
 export type ListShape = 'object' | 'list' | 'empty';
 
 /** Every shape the sandbox can answer the order list in. */
@@ -37,6 +45,16 @@ export interface Sandbox {
 	readonly orderRequests: SandboxRequest[];
 	/** Every order sold (billed), including those whose answer a fault lost. */
 	readonly orders: SandboxOrder[];
+	/** Every exchange made, including those whose answer a fault lost. */
+	readonly exchanges: Array<SandboxExchange & { at: string }>;
+	/** Only the Exchange Proxies requests. */
+	readonly exchangeRequests: SandboxRequest[];
+	/** Answers the `nth` exchange request from now, and the `times - 1` after it, with `fault`. */
+	setExchangeFault(fault: string, options?: { nth?: number; times?: number }): void;
+	/** Whether the organization has the proxy_exchange feature (on by default). */
+	setExchangeFeature(enabled: boolean): void;
+	/** The next exchanges give fewer IPs than requested, or keep some of the old ones. */
+	setExchangeQuality(options: { partial?: boolean; overlappingIps?: number }): void;
 	/** Answers the `nth` Create Order request from now, and the `times - 1` after it, with `fault`. */
 	setFault(
 		fault: string | null,
