@@ -132,7 +132,7 @@ function orderKeyTable(k) {
 	const { sizes } = k;
 	const lines = [
 		'',
-		`**Order key under database latency.** n8n's PostgreSQL behind a proxy that delays every query the given time (each round trip gains it), ${k.poolSize} connections per n8n process (n8n's default is 2; \`QUEUE_DB_POOL_SIZE\` sets it). Per latency: ${sizes.solo} keys sent one at a time; ${sizes.bursts} bursts of ${sizes.calls} calls at once, one request id each; ${sizes.distinct} calls at once with distinct ids; then every one of those keys again, at once. Answer time: from the webhook call to its answer (Respond: When Last Node Finishes). Store call: n8n's \`checkProcessedAndRecord\` or \`removeProcessed\`, from n8n taking a connection for its SELECT (n8n's TypeORM sends \`SET search_path\` and \`SET statement_timeout\` on every checkout: 3 round trips per statement) to the answer to its UPDATE; read-to-write: from the SELECT to the UPDATE leaving n8n; overwritten: store writes that changed the list and that no later write kept, of all such writes; keys lost: keys of the set missing from the store after the set (read from the lists written, not inferred from timing).`,
+		`**Order key under database latency.** n8n's PostgreSQL behind a proxy that delays every query the given time (each round trip gains it), ${k.poolSize} connections per n8n process (n8n's default is 2; \`QUEUE_DB_POOL_SIZE\` sets it). Per latency: ${sizes.solo} keys sent one at a time; ${sizes.bursts} bursts of ${sizes.calls} calls at once, one request id each; ${sizes.distinct} calls at once with distinct ids; then every one of those keys again, at once. Answer time: from the webhook call to its answer (Respond: When Last Node Finishes); unanswered: calls whose execution ended but whose answer never came (n8n's main waits on Bull's \`job.finished()\`, which misses a job that ended and was removed before it asked). Store call: n8n's \`checkProcessedAndRecord\` or \`removeProcessed\`, from n8n taking a connection for its SELECT (n8n's TypeORM sends \`SET search_path\` and \`SET statement_timeout\` on every checkout: 3 round trips per statement) to the answer to its UPDATE; read-to-write: from the SELECT to the UPDATE leaving n8n; overwritten: store writes that changed the list and that no later write kept, of all such writes; keys lost: keys of the set missing from the store after the set (read from the lists written, not inferred from timing).`,
 		'',
 		row([
 			'per query',
@@ -141,13 +141,14 @@ function orderKeyTable(k) {
 			'duplicate',
 			'not sent',
 			'answer median / max',
+			'unanswered',
 			'store call median / max',
 			'read-to-write median / max',
 			'overwritten',
 			'keys lost',
 			'executions (orders) per worker',
 		]),
-		row(Array(11).fill('---')),
+		row(Array(12).fill('---')),
 	];
 	const messages = new Map();
 	for (const p of k.phases) {
@@ -175,6 +176,7 @@ function orderKeyTable(k) {
 					r.outcomes.duplicate || 0,
 					notSent,
 					secs(r.answerSeconds),
+					r.unanswered ?? '',
 					r.store ? ms(r.store.durationMs) : '',
 					r.store ? ms(r.store.windowMs) : '',
 					r.store ? `${r.store.erased} of ${r.store.changes}` : '',
