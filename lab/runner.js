@@ -25,15 +25,17 @@ function createRunner({ log = console.log, grep = null, skip = [] } = {}) {
 		get size() {
 			return cases.length;
 		},
-		/** Runs every case; resolves { passed, failed, skipped }. */
+		/** Runs every case; resolves { passed, failed, skipped, skips: [{ name, reason }] }. */
 		async run({ beforeEach } = {}) {
 			let passed = 0;
 			let failed = 0;
 			let skipped = 0;
+			const skips = [];
 			for (const { name, fn } of cases) {
 				const reason = skipReason(name);
 				if (reason) {
 					skipped++;
+					skips.push({ name, reason });
 					log(`  skip ${name}: ${reason}`);
 					continue;
 				}
@@ -50,7 +52,7 @@ function createRunner({ log = console.log, grep = null, skip = [] } = {}) {
 				}
 			}
 			if (skipped) log(`${skipped} skipped (reasons above)`);
-			return { passed, failed, skipped };
+			return { passed, failed, skipped, skips };
 		},
 	};
 }

@@ -15,8 +15,11 @@ const counts = (map, join = 'x') => [...map].map(([k, n]) => `${n}${join}${k}`).
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Fires all calls at once, on loopback only; resolves every answer (never rejects). */
-function fire(url, bodies, { timeoutMs = 2 * MINUTE } = {}) {
+/**
+ * Fires all calls at once, on loopback only; resolves every answer (never rejects). `signal`
+ * ends the calls still waiting (status 0).
+ */
+function fire(url, bodies, { timeoutMs = 2 * MINUTE, signal } = {}) {
 	if (!url.startsWith('http://127.0.0.1:'))
 		throw new Error(`refusing to call ${url}: loopback only`);
 	const t0 = Date.now();
@@ -26,7 +29,9 @@ function fire(url, bodies, { timeoutMs = 2 * MINUTE } = {}) {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify(body),
-				signal: AbortSignal.timeout(timeoutMs),
+				signal: signal
+					? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal])
+					: AbortSignal.timeout(timeoutMs),
 			})
 				.then(async (res) => ({ status: res.status, text: await res.text() }))
 				.catch((error) => ({ status: 0, text: error.message }))

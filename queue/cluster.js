@@ -36,12 +36,13 @@ function queueFolder(folder, { redisPort, dbEnv = {} }) {
 	return { ...folder, env: (extra = {}) => folder.env({ ...queueEnv, ...extra }) };
 }
 
-async function startMain(folder) {
-	const main = await startN8n(folder, { args: ['start'], timeoutMs: 3 * 60000 });
+/** `env`: settings for this process only (queue/run.js gives each its own database port). */
+async function startMain(folder, { env = {} } = {}) {
+	const main = await startN8n(folder, { args: ['start'], timeoutMs: 3 * 60000, env });
 	return { ...main, role: 'main', name: 'main' };
 }
 
-async function startWorker(folder, name, { concurrency = 10 } = {}) {
+async function startWorker(folder, name, { concurrency = 10, env = {} } = {}) {
 	const port = await freePort();
 	const worker = await startN8n(folder, {
 		args: ['worker', `--concurrency=${concurrency}`],
@@ -52,6 +53,7 @@ async function startWorker(folder, name, { concurrency = 10 } = {}) {
 			QUEUE_HEALTH_CHECK_PORT: String(port),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			...env,
 		},
 	});
 	return { ...worker, role: 'worker', name };

@@ -6,7 +6,10 @@
 // Mattermost. The cases, in queue/cases/, named after the promise each checks, run in order:
 // later ones read what earlier ones left in ctx. Ends with "N passed, N failed"; every child
 // process (n8n, task runners, Redis, PostgreSQL) is stopped at the end, even on failure.
-// A run where every case passed rewrites the measured table of docs/scale.md.
+// PostgreSQL is reached through queue/db-latency-proxy.js (one port per n8n process), whose
+// delay the order key case raises phase by phase; the other cases run with none.
+// A run where no case failed rewrites the measured tables of docs/scale.md (cases skipped by
+// name are listed there with their reason); `--run-skipped` runs those cases too.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -19,17 +22,35 @@ const { createRunner, finish } = require('../lab/runner');
 const { startSandbox } = require('../sandbox');
 const services = require('./services');
 const { startLatencyProxy } = require('./latency-proxy');
+const { startDbLatencyProxy } = require('./db-latency-proxy');
 const cluster = require('./cluster');
 const wf = require('./workflows');
 const orderKey = require('./cases/order-key');
+const waitCase = require('./cases/wait-resumes-on-another-worker');
 const { writeScaleDoc } = require('./report');
 
 const CASES = [
 	'one-order-per-call',
 	'retry-on-fail-on-a-worker',
 	'order-key',
+	// Stops and restarts a worker: before the case that kills one for good.
+	'wait-resumes-on-another-worker',
 	'worker-killed-mid-order',
 	'retry-button',
+];
+/** Cases that are known to fail today, skipped by name with the reason printed. */
+const SKIP = [
+	{
+		// Measured on the claim of 2026-12-04: keys lost after their order (ordered again when
+		// sent again) at 0 ms, a key of a burst or of the distinct ids never ordered and told
+		// "already used" at 50 and 150 ms. The measuring case still runs and writes the table.
+		name: /^order key at (0 ms per query: every key sent again|50 ms|150 ms)/,
+		reason: 'fails until the new order key claim lands (issue 18)',
+	},
+	{
+		name: 'Wait that resumes on the other worker',
+		reason: 'fails until the execution scope lands (issue 19)',
+	},
 ];
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -38,6 +59,12 @@ const SETTINGS = {
 	CALLS: clamp(Number(process.env.QUEUE_CALLS) || 24, 20, 100),
 	DB: (process.env.QUEUE_DB || 'postgres').toLowerCase(),
 	WORKER_CONCURRENCY: 10,
+	/**
+	 * Connections per n8n process (DB_POSTGRESDB_POOL_SIZE). n8n's default, 2, cannot take a
+	 * burst of 20 webhook calls at 150 ms per query: the main's queries wait more than 20 s
+	 * for a connection ("timeout exceeded when trying to connect") and the calls fail.
+	 */
+	DB_POOL_SIZE: Number(process.env.QUEUE_DB_POOL_SIZE) || 10,
 	/** How long the latency proxy holds each order's answer during the kill batch. */
 	KILL_HOLD_MS: 6 * SECOND,
 	/** Ordinary API latency for the other batches: enough for both workers to take jobs. */
@@ -65,6 +92,21 @@ async function setup(ctx) {
 	} else if (SETTINGS.DB !== 'sqlite') {
 		throw new Error(`QUEUE_DB must be postgres or sqlite, not ${SETTINGS.DB}`);
 	}
+	const names = ['main', 'worker-1', 'worker-2'];
+	if (ctx.postgres) {
+		ctx.dbProxy = await startDbLatencyProxy({ port: ctx.postgres.port, clients: names });
+		log(
+			`PostgreSQL latency proxy: ${names.map((n) => `${n} on ${ctx.dbProxy.ports[n]}`).join(', ')}`,
+		);
+	}
+	// The CLI (import, publish) goes to the database directly; each server through its port.
+	const processEnv = (name) =>
+		ctx.dbProxy ? { DB_POSTGRESDB_PORT: String(ctx.dbProxy.ports[name]) } : {};
+	ctx.startWorker = (name) =>
+		cluster.startWorker(ctx.folder, name, {
+			concurrency: SETTINGS.WORKER_CONCURRENCY,
+			env: processEnv(name),
+		});
 	ctx.sandbox = await startSandbox();
 	ctx.proxy = await startLatencyProxy(ctx.sandbox.url);
 	ctx.proxy.setDelay(SETTINGS.LATENCY_MS);
@@ -73,7 +115,9 @@ async function setup(ctx) {
 	const base = await n8nLib.newUserFolder(ctx.n8n, { prefix: 'statproxies-queue-n8n-' });
 	ctx.folder = cluster.queueFolder(base, {
 		redisPort: ctx.redis.port,
-		dbEnv: ctx.postgres ? ctx.postgres.n8nEnv : {},
+		dbEnv: ctx.postgres
+			? { ...ctx.postgres.n8nEnv, DB_POSTGRESDB_POOL_SIZE: String(SETTINGS.DB_POOL_SIZE) }
+			: {},
 	});
 	const installed = await n8nLib.installPackageLikeN8n(tarball, ctx.folder);
 	log(`Installed ${installed.name}@${installed.version} like n8n's community package installer`);
@@ -85,20 +129,20 @@ async function setup(ctx) {
 			mattermostUrl: ctx.listener.url,
 		}),
 	);
-	await n8nLib.importWorkflows(ctx.folder, [...wf.workflows(), orderKey.workflow()]);
-	for (const { id } of [wf.ORDERS, wf.RETRY, orderKey.ORDER_KEY]) {
+	await n8nLib.importWorkflows(ctx.folder, [
+		...wf.workflows(),
+		orderKey.workflow(),
+		waitCase.workflow(),
+	]);
+	for (const { id } of [wf.ORDERS, wf.RETRY, orderKey.ORDER_KEY, waitCase.WAIT]) {
 		await n8nLib.cliOrThrow(ctx.folder, ['publish:workflow', `--id=${id}`]);
 	}
 	log('Credentials and workflows imported, workflows published');
 
 	const t = Date.now();
-	ctx.main = await cluster.startMain(ctx.folder);
+	ctx.main = await cluster.startMain(ctx.folder, { env: processEnv('main') });
 	log(`main up on ${ctx.main.url} (pid ${ctx.main.pid})`);
-	ctx.workers = await Promise.all(
-		['worker-1', 'worker-2'].map((name) =>
-			cluster.startWorker(ctx.folder, name, { concurrency: SETTINGS.WORKER_CONCURRENCY }),
-		),
-	);
+	ctx.workers = await Promise.all(['worker-1', 'worker-2'].map((name) => ctx.startWorker(name)));
 	for (const w of ctx.workers) log(`${w.name} up (pid ${w.pid}, health ${w.url})`);
 	ctx.processes = [ctx.main, ...ctx.workers];
 	ctx.measured.startupSeconds = Math.round((Date.now() - t) / 1000);
@@ -111,6 +155,7 @@ async function setup(ctx) {
 
 async function cleanup(ctx) {
 	await Promise.all((ctx.processes || []).map((proc) => stopProcess(proc.process, 10 * SECOND)));
+	if (ctx.dbProxy) await ctx.dbProxy.close();
 	if (ctx.redis) await ctx.redis.stop();
 	if (ctx.postgres) await ctx.postgres.stop();
 	for (const server of [ctx.proxy, ctx.sandbox, ctx.listener]) {
@@ -130,6 +175,7 @@ async function main() {
 	const ctx = { settings: SETTINGS, measured: {}, log };
 	const t = createRunner({
 		grep: process.argv.includes('--grep') ? process.argv[process.argv.indexOf('--grep') + 1] : null,
+		skip: process.argv.includes('--run-skipped') ? [] : SKIP,
 	});
 	for (const name of CASES) require(`./cases/${name}`)(t, ctx);
 	const watchdog = setTimeout(() => {
@@ -158,8 +204,9 @@ async function main() {
 	await cleanup(ctx);
 	ctx.measured.totalSeconds = Math.round((Date.now() - started) / 1000);
 	console.log(`measured: ${JSON.stringify(ctx.measured)}`);
-	if (result.failed === 0 && result.skipped === 0 && !process.argv.includes('--grep')) {
-		console.log(`Wrote the measured table of ${writeScaleDoc(ctx.measured)}`);
+	if (result.failed === 0 && !process.argv.includes('--grep')) {
+		ctx.measured.skipped = result.skips || [];
+		console.log(`Wrote the measured tables of ${writeScaleDoc(ctx.measured)}`);
 	}
 	const keep = result.failed > 0 || process.env.QUEUE_KEEP === '1';
 	if (ctx.workDir) {
