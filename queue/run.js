@@ -39,19 +39,7 @@ const CASES = [
 	'retry-button',
 ];
 /** Cases that are known to fail today, skipped by name with the reason printed. */
-const SKIP = [
-	{
-		// Measured on the claim of 2026-12-04: keys lost after their order (ordered again when
-		// sent again) at 0 ms, a key of a burst or of the distinct ids never ordered and told
-		// "already used" at 50 and 150 ms. The measuring case still runs and writes the table.
-		name: /^order key at (0 ms per query: every key sent again|50 ms|150 ms)/,
-		reason: 'fails until the new order key claim lands (issue 18)',
-	},
-	{
-		name: 'Wait that resumes on the other worker',
-		reason: 'fails until the execution scope lands (issue 19)',
-	},
-];
+const SKIP = [];
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const clamp = (value, min, max) => Math.min(max, Math.max(min, value));
