@@ -22,6 +22,8 @@ const { spawn } = require('node:child_process');
 const os = require('node:os');
 
 const ROOT = path.resolve(__dirname, '..');
+/** Tests that run longer than this for one mutation are taken as hung: the mutation is killed. */
+const HANG_MS = 4 * 60 * 1000;
 const MUTATIONS = [
 	...require('./mutations/before-sending'),
 	...require('./mutations/scope'),
@@ -121,12 +123,23 @@ function runJest(tests) {
 	return new Promise((resolve) => {
 		child = spawn(
 			'npx',
-			['jest', ...existing, '--silent', '--runInBand', '--json', `--outputFile=${out}`],
+			['jest', ...existing, '--silent', '--runInBand', '--forceExit', '--json', `--outputFile=${out}`],
 			{ cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
 		);
+		// A mutation can make a loop endless (a store that keeps failing, tried again forever):
+		// the tests then never end, which is a failure too.
+		const running = child;
+		const hang = setTimeout(() => {
+			try {
+				process.kill(-running.pid, 'SIGKILL');
+			} catch {
+				/* already gone */
+			}
+		}, HANG_MS);
 		let stderr = '';
 		child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
 		child.on('close', (code) => {
+			clearTimeout(hang);
 			let report;
 			try {
 				report = JSON.parse(fs.readFileSync(out, 'utf8'));

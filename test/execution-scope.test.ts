@@ -49,7 +49,7 @@ function later(ms: number) {
 	clock = jest.spyOn(Date, 'now').mockReturnValue(now);
 }
 
-describe('Sub-workflows share their parent execution\'s budget', () => {
+describe("Sub-workflows share their parent execution's budget", () => {
 	test('a parent calls a sub-workflow once per item, 11 items, each ordering 100 (default budget 1000): 10 are bought', async () => {
 		const results = [];
 		for (let i = 0; i < 11; i++) {
@@ -63,7 +63,8 @@ describe('Sub-workflows share their parent execution\'s budget', () => {
 	});
 
 	test('another parent execution has a budget of its own', async () => {
-		for (let i = 0; i < 10; i++) await call({ executionId: `a-${i}`, parentExecutionId: 'parent-a' });
+		for (let i = 0; i < 10; i++)
+			await call({ executionId: `a-${i}`, parentExecutionId: 'parent-a' });
 		const other = await call({ executionId: 'b-0', parentExecutionId: 'parent-b' });
 		expect(other.error).toBeUndefined();
 		expect(sandbox.orders).toHaveLength(11);
@@ -85,7 +86,11 @@ describe('Sub-workflows share their parent execution\'s budget', () => {
 
 	test('an identical order after an unknown one in another sub-workflow of the same parent is not sent, and routes like an unknown outcome', async () => {
 		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
-		const first = await call({ executionId: 'u-0', parentExecutionId: 'parent-u', parameters: order(5) });
+		const first = await call({
+			executionId: 'u-0',
+			parentExecutionId: 'parent-u',
+			parameters: order(5),
+		});
 		expect(first.error?.message).toContain('may have been placed');
 		const again = await call({
 			executionId: 'u-1',
@@ -131,7 +136,12 @@ describe('A pause of any length keeps both guards', () => {
 		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
 		await call({ executionId: 'paused-unknown', runData, parameters: order(5) });
 		later(61 * 60 * 1000);
-		const after = await call({ executionId: 'paused-unknown', runData, runIndex: 1, parameters: order(5) });
+		const after = await call({
+			executionId: 'paused-unknown',
+			runData,
+			runIndex: 1,
+			parameters: order(5),
+		});
 		expect(after.error?.message).toContain('ended with an unknown outcome');
 		expect(sandbox.orderRequests).toHaveLength(1);
 	});
@@ -143,9 +153,19 @@ describe('A pause of any length keeps both guards', () => {
 		await call({ executionId: 'moved', runData, parameters: budget(60) });
 		await call({ executionId: 'moved', runData, runIndex: 1, parameters: budget(5) });
 		forgetScopes();
-		const overBudget = await call({ executionId: 'moved', runData, runIndex: 2, parameters: budget(40) });
+		const overBudget = await call({
+			executionId: 'moved',
+			runData,
+			runIndex: 2,
+			parameters: budget(40),
+		});
 		expect(overBudget.error?.message).toContain('35 left in this execution');
-		const unknownAgain = await call({ executionId: 'moved', runData, runIndex: 3, parameters: budget(5) });
+		const unknownAgain = await call({
+			executionId: 'moved',
+			runData,
+			runIndex: 3,
+			parameters: budget(5),
+		});
 		expect(unknownAgain.error?.message).toContain('ended with an unknown outcome');
 		expect(sandbox.orderRequests).toHaveLength(2);
 	});
@@ -163,6 +183,72 @@ describe('A pause of any length keeps both guards', () => {
 			noEndHook: true,
 		});
 		expect(after.error?.message).toContain('0 left in this execution');
+	});
+});
+
+describe('No idle expiry where n8n reports the end', () => {
+	test('a top execution whose node context is not carried over: a day later its budget still holds (n8n will report its end)', async () => {
+		const budget = order(100, { maxProxiesPerExecution: 100 });
+		await call({ executionId: 'reported', parameters: budget });
+		later(25 * HOUR);
+		const after = await call({ executionId: 'reported', runIndex: 1, parameters: budget });
+		expect(after.error?.message).toContain('0 left in this execution');
+	});
+
+	test('sub-workflows of a parent that waits an hour between them still share its budget', async () => {
+		const budget = order(100, { maxProxiesPerExecution: 100 });
+		await call({
+			executionId: 'waiting-sub-0',
+			parentExecutionId: 'waiting-parent',
+			parameters: budget,
+		});
+		later(61 * 60 * 1000);
+		const after = await call({
+			executionId: 'waiting-sub-1',
+			parentExecutionId: 'waiting-parent',
+			parameters: budget,
+		});
+		expect(after.error?.message).toContain('0 left in this execution');
+	});
+
+	test('after a resume in a new engine (a Wait moved to the database), the end of the execution still drops its scope', async () => {
+		const before = scopeCount();
+		const first = {} as { end?: () => Promise<void> };
+		const second = {} as { end?: () => Promise<void> };
+		await call({
+			executionId: 'resumed-engine',
+			parameters: order(1),
+			engine: first,
+			signal: new AbortController().signal,
+		});
+		// The first engine's hooks never fire: n8n dropped them with the offloaded execution.
+		await call({
+			executionId: 'resumed-engine',
+			runIndex: 1,
+			parameters: order(1),
+			engine: second,
+			signal: new AbortController().signal,
+		});
+		expect(scopeCount()).toBe(before + 1);
+		await second.end?.();
+		expect(scopeCount()).toBe(before);
+	});
+});
+
+describe('Retry On Fail memory belongs to one node', () => {
+	test("two Order Proxies nodes in one execution: the second never replays the first's item 0", async () => {
+		sandbox.setFault('429', { nth: 2, times: 1 });
+		const items = customerItems(2);
+		const first = await call({ executionId: 'two-nodes', parameters: ORDER_PER_CUSTOMER, items });
+		expect(first.error?.message).toContain('[item 1]');
+		const other = await call({
+			executionId: 'two-nodes',
+			nodeName: 'Order Proxies (backup)',
+			parameters: ORDER_PER_CUSTOMER,
+			items: [{ customer: 'itemc' }],
+		});
+		expect(other.output?.[0].json.customer).toBe('itemc');
+		expect(boughtCustomers(sandbox)).toEqual(['itema', 'itemc']);
 	});
 });
 
@@ -201,15 +287,18 @@ describe('Retry On Fail: a stop after an unknown item says it may have been boug
 });
 
 describe('Keys: NaN and Infinity are refused; a key used earlier in this execution says so', () => {
-	test.each([NaN, Infinity])('an Order Key that evaluates to %p is invalid, not a key shared by every such item', async (value) => {
-		const result = await call({
-			executionId: `key-${String(value)}`,
-			parameters: order(1, { orderKey: '={{ $json.key }}' }),
-			items: [{ key: value }],
-		});
-		expect(result.error?.message).toMatch(/^Order Key must be text or a number/);
-		expect(sandbox.requests).toEqual([]);
-	});
+	test.each([NaN, Infinity])(
+		'an Order Key that evaluates to %p is invalid, not a key shared by every such item',
+		async (value) => {
+			const result = await call({
+				executionId: `key-${String(value)}`,
+				parameters: order(1, { orderKey: '={{ $json.key }}' }),
+				items: [{ key: value }],
+			});
+			expect(result.error?.message).toMatch(/^Order Key must be text or a number/);
+			expect(sandbox.requests).toEqual([]);
+		},
+	);
 
 	test('a loop that orders with key K, then asks for K again in the same execution: "used earlier in this execution"', async () => {
 		const keyed = order(1, { orderKey: 'loop-key' });
@@ -223,7 +312,11 @@ describe('Keys: NaN and Infinity are refused; a key used earlier in this executi
 
 describe('With Continue On Fail the guards keep their outcomes', () => {
 	test('over budget in a sub-workflow is an error item with outcome over_budget', async () => {
-		await call({ executionId: 'c-0', parentExecutionId: 'parent-c', parameters: order(100, { maxProxiesPerExecution: 100 }) });
+		await call({
+			executionId: 'c-0',
+			parentExecutionId: 'parent-c',
+			parameters: order(100, { maxProxiesPerExecution: 100 }),
+		});
 		const over = await call({
 			executionId: 'c-1',
 			parentExecutionId: 'parent-c',

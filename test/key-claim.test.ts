@@ -120,7 +120,7 @@ describe('Case 3: a used key is never pushed out by its own duplicates', () => {
 	});
 });
 
-describe('Case 4: a store error never turns into a duplicate of the claim\'s own key', () => {
+describe("Case 4: a store error never turns into a duplicate of the claim's own key", () => {
 	test('the look after the wait fails once: the spare marker decides, the claim holds, the key orders once', async () => {
 		start(1);
 		const store = new VirtualStore(clock, ({ index }: Call) =>
@@ -184,10 +184,10 @@ describe('Case 5: a refused order frees its key, even when its release races ano
 		const [held] = await clock.run([claim(store, 'A', 'refused-1')]);
 		expect(verdict(held)).toBe('claimed');
 		// A's order was refused (a 429): it gives the key back while C claims "other".
-		const [freed, c] = (await clock.run([(held as Claim).release(), claim(store, 'C', 'other')])) as [
-			boolean,
-			Claim | Failure,
-		];
+		const [freed, c] = (await clock.run([
+			(held as Claim).release(),
+			claim(store, 'C', 'other'),
+		])) as [boolean, Claim | Failure];
 		released = true;
 		expect(freed).toBe(true);
 		expect(verdict(c as Claim)).toBe('claimed');
@@ -265,6 +265,41 @@ async function randomized(seed: number, processes: number, failures: number, rw:
 }
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+
+describe('A node keeps its latest entries only (n8n trims the oldest)', () => {
+	test('entries pushed out behind a claim take its markers before its key: the claim is lost, never held without its key', async () => {
+		start(1);
+		// A list of 5 entries: the claim writes 5 (3 markers, a witness, the key); 2 other
+		// values written after it push its 2 oldest out before its first look.
+		const store = new VirtualStore(clock, () => ({ read: 0, write: 5 }), 5);
+		const filler = async () => {
+			await clock.sleep(100);
+			await store.as('filler').record(['other-1', 'other-2']);
+		};
+		const later = async () => {
+			await clock.sleep(60_000);
+			return await claim(store, 'B', 'trimmed');
+		};
+		const [a, , b] = await clock.run<unknown>([claim(store, 'A', 'trimmed'), filler(), later()]);
+		const holders = [a, b].filter((result) => isClaim(result as Claim | Failure));
+		expect(holders.length).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('The settle time follows the database', () => {
+	test('after a claim write of 600 ms the looks come three times that, 1.8 s, apart; after one of 5 ms, the minimum of 1 s', async () => {
+		start(1);
+		const starts: Record<string, number[]> = {};
+		const store = new VirtualStore(clock, ({ who }: Call) => {
+			(starts[who] ??= []).push(clock.now);
+			return who === 'slow' ? { read: 100, write: 600 } : { read: 0, write: 5 };
+		});
+		await clock.run([claim(store, 'slow', 'db-slow'), claim(store, 'fast', 'db-fast')]);
+		const gaps = (who: string) => starts[who].slice(1, 3).map((at, i) => at - starts[who][i]);
+		expect(gaps('slow')).toEqual([600 + 1800, 600 + 1800]);
+		expect(gaps('fast')).toEqual([5 + 1000, 5 + 1000]);
+	});
+});
 
 describe('Randomized, one process (regular mode): 150 claims of 12 keys, every call writing within the safe share of its read, 3 % of store calls failing, a third of the keys given back', () => {
 	test.each(SEEDS)('seed %i: never two holders of one key at a time', async (seed) => {

@@ -145,9 +145,10 @@ interface Slow {
 const isSlow = (value: unknown): value is Slow => typeof value === 'object' && value !== null;
 
 /**
- * Looks for markers written by one earlier call, the first first: a look that found its
- * marker may look again; a look that found it missing (and so wrote it) or failed (and so
- * may have written it) spends it, and the next marker is the spare.
+ * Looks for markers written by one earlier call, the first first. A look that found its
+ * marker may look again; a look that failed (and so may have written it) spends it, and the
+ * next marker is the spare. A look that found it missing wrote it: the try ends there and
+ * its markers never count again.
  */
 class Markers {
 	private next = 0;
@@ -172,9 +173,7 @@ class Markers {
 				continue;
 			}
 			if (look.took > limit) return { slow: look.took };
-			const found = look.result.includes(one);
-			if (!found) this.next++;
-			return found;
+			return look.result.includes(one);
 		}
 		return undefined;
 	}

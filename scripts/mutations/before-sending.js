@@ -88,7 +88,7 @@ module.exports = [
 		file: RUN,
 		find: 'const memory = itemMemory(this, node.name);',
 		replace: "const memory = itemMemory(this, 'any node');",
-		tests: t('guards'),
+		tests: t('guards', 'execution-scope'),
 	},
 	{
 		guard: 'forget a clean run',

@@ -39,13 +39,6 @@ module.exports = [
 		tests: t('key-claim'),
 	},
 	{
-		guard: 'a look never makes its own proof (a marker found missing is spent)',
-		file: KEYS,
-		find: '\t\t\tif (!found) this.next++;\n',
-		replace: '',
-		tests: t('key-claim', 'order-key'),
-	},
-	{
 		guard: 'a look whose answer was lost spends its marker (the spare decides)',
 		file: KEYS,
 		find: '\t\t\t} catch {\n\t\t\t\tthis.next++;\n\t\t\t\tcontinue;\n\t\t\t}',
@@ -55,7 +48,7 @@ module.exports = [
 	{
 		guard: 'settle before each look',
 		file: KEYS,
-		find: '\t\tfor (let look = 0; look < timing.looks; look++) {\n\t\t\tawait timing.sleep(timing.settleMs);',
+		find: '\t\tfor (let look = 0; look < timing.looks; look++) {\n\t\t\tawait timing.sleep(settle);',
 		replace: '\t\tfor (let look = 0; look < timing.looks; look++) {',
 		tests: t('key-claim'),
 	},
@@ -67,7 +60,7 @@ module.exports = [
 		tests: t('key-claim'),
 	},
 	{
-		guard: 'a claim not found by a look is lost (tries again)',
+		guard: 'a try whose look found its marker missing is lost (a look never makes its own proof)',
 		file: KEYS,
 		find: "\t\t\tif (!found) {\n\t\t\t\tfresh.forEach((key) => strays.push(witnesses.get(key) as string));\n\t\t\t\treturn;\n\t\t\t}",
 		replace: '',
@@ -81,9 +74,23 @@ module.exports = [
 		tests: t('key-claim', 'order-key'),
 	},
 	{
+		guard: 'the settle time follows the database (three times the claim write)',
+		file: KEYS,
+		find: 'const settle = Math.max(timing.settleMs, timing.settleFactor * took);',
+		replace: 'const settle = timing.settleMs;',
+		tests: t('key-claim'),
+	},
+	{
+		guard: 'a look longer than half the settle time is not trusted',
+		file: KEYS,
+		find: 'return { settle, limit: Math.min(timing.slowMs, settle / 2) };',
+		replace: 'return { settle, limit: timing.slowMs };',
+		tests: t('key-claim'),
+	},
+	{
 		guard: 'a look slower than the safe share is not trusted',
 		file: KEYS,
-		find: 'if (look.took > timing.slowMs) return { slow: look.took };',
+		find: 'if (look.took > limit) return { slow: look.took };',
 		replace: '',
 		tests: t('key-claim'),
 	},

@@ -68,6 +68,13 @@ export interface RunOptions {
 	signal?: AbortSignal;
 	/** Which of the package's nodes runs: Order Proxies unless said. */
 	exchange?: boolean;
+	/** Another node of the same type in the workflow (its own name). */
+	nodeName?: string;
+	/**
+	 * Filled with what ends this run's engine: n8n's "execution finished" hook, as n8n fires
+	 * it at the end of an execution (a Wait moved to the database never fires the engine's).
+	 */
+	engine?: { end?: () => Promise<void> };
 }
 
 let executions = 0;
@@ -198,6 +205,7 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 		false,
 		options.exchange,
 	);
+	if (options.nodeName) node.name = options.nodeName;
 	const workflow = new Workflow({
 		id: 'statproxies-test',
 		nodes: [node],
@@ -218,16 +226,23 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 			parentExecutionId: options.parentExecutionId,
 		};
 	}
+	const data = additionalData(
+		options.credential,
+		executionId,
+		workflow,
+		options.mode ?? 'manual',
+		options.rootMode,
+	);
+	if (options.engine) {
+		options.engine.end = async () =>
+			await data.hooks?.runHook('workflowExecuteAfter', [
+				{ status: 'success', data: runData } as never,
+			]);
+	}
 	const context = new ExecuteContext(
 		workflow,
 		node,
-		additionalData(
-			options.credential,
-			executionId,
-			workflow,
-			options.mode ?? 'manual',
-			options.rootMode,
-		),
+		data,
 		options.mode ?? 'manual',
 		runData,
 		options.runIndex ?? 0,
