@@ -280,7 +280,11 @@ describe('A node keeps its latest entries only (n8n trims the oldest)', () => {
 			await clock.sleep(60_000);
 			return await claim(store, 'B', 'trimmed');
 		};
-		const [a, , b] = await clock.run<unknown>([claim(store, 'A', 'trimmed'), filler(), later()]);
+		const [a, , b] = (await clock.run([
+			claim(store, 'A', 'trimmed'),
+			filler(),
+			later(),
+		])) as unknown[];
 		const holders = [a, b].filter((result) => isClaim(result as Claim | Failure));
 		expect(holders.length).toBeLessThanOrEqual(1);
 	});
