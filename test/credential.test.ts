@@ -3,7 +3,8 @@ import { Workflow, type IHttpRequestOptions, type INodeTypes } from 'n8n-workflo
 import { HostCredentialsHelper } from './harness/host';
 import { sandboxCredential } from './harness/helpers';
 import { useRawServer } from './harness/raw';
-import { credentialType, orderNode, testCredential } from './harness/n8n';
+import { testCredential } from './harness/credentialTest';
+import { credentialType, orderNode } from './harness/n8n';
 import { nodeTypes } from './harness/nodeTypes';
 import { LIST_SHAPES, useSandbox } from './harness/sandbox';
 

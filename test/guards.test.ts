@@ -1,7 +1,8 @@
 import { ExecuteContext } from 'n8n-core';
 import { ExpressionError, type NodeApiError } from 'n8n-workflow';
 
-import { keyClaims, nodeKeyStore } from '../nodes/shared/keyClaim';
+import { keyClaims } from '../nodes/shared/keyClaim';
+import { nodeKeyStore } from '../nodes/shared/keyStore';
 import { orderAction } from '../nodes/OrderProxies/order';
 import { outcomesFor } from '../nodes/shared/outcomes';
 import { classifyError as classifyWith } from '../nodes/shared/transport';

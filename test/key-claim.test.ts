@@ -1,4 +1,5 @@
-import { keyClaims, MAX_ENTRIES, timing, type Claim } from '../nodes/shared/keyClaim';
+import { keyClaims, timing, type Claim } from '../nodes/shared/keyClaim';
+import { MAX_ENTRIES } from '../nodes/shared/keyStore';
 import { orderAction } from '../nodes/OrderProxies/order';
 import { outcomesFor, type Failure } from '../nodes/shared/outcomes';
 import { seeded, useVirtualTime, VirtualClock, VirtualStore } from './harness/virtualStore';

@@ -7,12 +7,8 @@ import {
 	sandboxCredential,
 	serializedForms,
 } from './harness/helpers';
-import {
-	executeNode,
-	runWorkflow,
-	testCredential,
-	type StatProxiesCredential,
-} from './harness/n8n';
+import { testCredential } from './harness/credentialTest';
+import { executeNode, runWorkflow, type StatProxiesCredential } from './harness/n8n';
 import * as rawServer from './harness/rawServer';
 import { startSandbox, useSandbox } from './harness/sandbox';
 

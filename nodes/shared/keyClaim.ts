@@ -1,5 +1,6 @@
-import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import type { KeyStore } from './keyStore';
 import type { Failure, Outcomes } from './outcomes';
 
 /**
@@ -29,9 +30,6 @@ import type { Failure, Outcomes } from './outcomes';
  * on this claim's own calls: one slower than its share makes the claim untrusted.
  */
 
-/** Keys and markers kept per node, the oldest dropped first (n8n's own trimming). */
-export const MAX_ENTRIES = 20_000;
-
 /**
  * Chosen from measurement (docs/scale.md, docs/key-claim.md). One store call (n8n's findOne
  * then update, each after two SETs of TypeORM's) takes about 13 ms on a nearby PostgreSQL, 310
@@ -50,22 +48,6 @@ export const timing = {
 	random: () => Math.random(),
 };
 
-export interface Timed<T> {
-	result: T;
-	took: number;
-}
-
-/**
- * The store calls a claim makes on one node's list: n8n's helpers, narrowed. Each call says
- * how long it took from its start to its answer, not counting a wait for its turn behind
- * this process's other calls: that is what the bound is about.
- */
-export interface KeyStore {
-	/** Records the values; answers which of them were there already. */
-	record(values: string[]): Promise<Timed<string[]>>;
-	remove(values: string[]): Promise<Timed<void>>;
-}
-
 /** A key this run holds: given back after a request that did nothing, or kept. */
 export interface Claim {
 	/** Gives the key back; false when that could not be made certain. */
@@ -82,49 +64,6 @@ export interface KeyClaims {
 	claim(keys: string[]): Promise<Map<string, Claim | Failure>>;
 	/** Removes the run's markers once every claim is kept or given back. */
 	tidy(): Promise<void>;
-}
-
-export async function timed<T>(call: () => Promise<T>): Promise<Timed<T>> {
-	const started = timing.now();
-	const result = await call();
-	return { result, took: timing.now() - started };
-}
-
-const OPTIONS = { mode: 'entries' as const, maxEntries: MAX_ENTRIES };
-
-/** One list per node: calls from this process go one at a time, so they never erase each other. */
-const queues = new Map<string, Promise<unknown>>();
-
-function inTurn<T>(list: string, call: () => Promise<T>): Promise<T> {
-	const next = (queues.get(list) ?? Promise.resolve()).then(call, call);
-	const settled = next.catch(() => undefined);
-	queues.set(list, settled);
-	void settled.then(() => queues.get(list) === settled && queues.delete(list));
-	return next;
-}
-
-/** n8n's deduplication store, this node's list, or undefined on an n8n without one (before 1.64). */
-export function nodeKeyStore(ctx: IExecuteFunctions): KeyStore | undefined {
-	const helpers = ctx.helpers as Partial<IExecuteFunctions['helpers']>;
-	const { checkProcessedAndRecord, removeProcessed } = helpers;
-	if (typeof checkProcessedAndRecord !== 'function' || typeof removeProcessed !== 'function') {
-		return undefined;
-	}
-	const list = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().id}`;
-	return {
-		record: async (values) =>
-			await inTurn(list, async () => {
-				const call = await timed(
-					async () => await checkProcessedAndRecord.call(helpers, values, 'node', OPTIONS),
-				);
-				return { result: call.result.processed.map(String), took: call.took };
-			}),
-		remove: async (values) =>
-			await inTurn(
-				list,
-				async () => await timed(async () => await removeProcessed.call(helpers, values, 'node', OPTIONS)),
-			),
-	};
 }
 
 let made = 0;
@@ -232,7 +171,8 @@ export function keyClaims(
 	 * this try's write (lost) stays open for the next try.
 	 */
 	async function attempt(open: string[], results: Map<string, Claim | Failure>) {
-		const fail = (failure: Failure) => open.forEach((key) => results.set(key, { ...failure, field }));
+		const fail = (failure: Failure) =>
+			open.forEach((key) => results.set(key, { ...failure, field }));
 		const markers = new Markers(store as KeyStore, [marker(), marker(), marker()]);
 		const witnesses = new Map(open.map((key) => [key, marker()]));
 		// Markers first: n8n trims the oldest entries, so a marker that survives keeps what follows.
@@ -296,7 +236,10 @@ export function keyClaims(
 			}
 			for (const key of keys) {
 				if (!results.has(key)) {
-					results.set(key, { ...guard.keyStoreFailed('concurrent claims kept overwriting it'), field });
+					results.set(key, {
+						...guard.keyStoreFailed('concurrent claims kept overwriting it'),
+						field,
+					});
 				}
 			}
 			return results;

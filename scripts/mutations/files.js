@@ -9,6 +9,7 @@ const JOURNAL = 'nodes/shared/journal.ts';
 const TRANSPORT = 'nodes/shared/transport.ts';
 const OUTCOMES = 'nodes/shared/outcomes.ts';
 const KEYS = 'nodes/shared/keyClaim.ts';
+const KEY_STORE = 'nodes/shared/keyStore.ts';
 const NODE_ERRORS = 'nodes/shared/nodeErrors.ts';
 const BASE_URL = 'nodes/shared/baseUrl.ts';
 const RULES = 'nodes/shared/rules.ts';
@@ -29,6 +30,7 @@ module.exports = {
 	TRANSPORT,
 	OUTCOMES,
 	KEYS,
+	KEY_STORE,
 	NODE_ERRORS,
 	BASE_URL,
 	RULES,

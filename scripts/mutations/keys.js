@@ -1,6 +1,6 @@
 'use strict';
 // Part of the mutation check's table: the Order Key claim (issue 18, nodes/shared/keyClaim.ts).
-const { RUN, PLAN, KEYS, t } = require('./files');
+const { RUN, PLAN, KEYS, KEY_STORE, t } = require('./files');
 
 module.exports = [
 	{
@@ -145,7 +145,7 @@ module.exports = [
 	},
 	{
 		guard: 'one process takes the list in turns',
-		file: KEYS,
+		file: KEY_STORE,
 		find: 'const next = (queues.get(list) ?? Promise.resolve()).then(call, call);',
 		replace: 'const next = call();',
 		tests: t('order-key'),

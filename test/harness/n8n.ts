@@ -1,4 +1,4 @@
-import { ExecuteContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	Workflow,
@@ -15,7 +15,6 @@ import {
 } from 'n8n-workflow';
 
 import { StatProxiesApi } from '../../credentials/StatProxiesApi.credentials';
-import { runCredentialTest } from './credentialRules';
 import './deduplication';
 import * as host from './host';
 import {
@@ -29,7 +28,7 @@ import {
 export const NODE_NAME = 'Order Proxies';
 export const EXCHANGE_NODE_NAME = 'Exchange Proxies';
 export const credentialType = new StatProxiesApi();
-const CREDENTIAL = { id: 'statproxies-test', name: 'StatProxies sandbox' };
+export const CREDENTIAL = { id: 'statproxies-test', name: 'StatProxies sandbox' };
 
 export interface StatProxiesCredential {
 	apiKey: string;
@@ -79,7 +78,8 @@ export interface RunOptions {
 
 let executions = 0;
 
-function additionalData(
+/** The additional data of one execution whose only credential is `credential`. */
+export function additionalData(
 	credential: StatProxiesCredential,
 	executionId: string,
 	workflow: Workflow,
@@ -256,84 +256,4 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 	const nodeType = nodeTypes.getByName(node.type) as INodeType;
 	const result = await nodeType.execute!.call(context);
 	return (result as INodeExecutionData[][])[0];
-}
-
-export type CredentialTestResult = { status: 'OK' | 'Error'; message: string };
-
-/**
- * Runs the credential's test request the way n8n's credential tester does: as a throwaway
- * declarative node executed by n8n-core's RoutingNode inside an ExecuteContext, then the
- * credential type's rules read by a copy of the tester's own code (./credentialRules.js): a
- * status rule when the request threw, the body rules when it answered. Like n8n's tester it
- * rejects (a TypeError) when body rules meet an answer that made no item (an empty JSON list).
- */
-export async function testCredential(
-	credential: StatProxiesCredential,
-): Promise<CredentialTestResult> {
-	const test = credentialType.test;
-	const node: INode = {
-		id: 'temp',
-		name: 'Temp-Node',
-		type: 'test.credentialTest',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { [credentialType.name]: CREDENTIAL },
-	};
-	const nodeType: INodeType = {
-		description: {
-			displayName: 'Credential test',
-			name: 'credentialTest',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: credentialType.name, required: true }],
-			properties: [
-				{
-					displayName: 'Temp',
-					name: 'temp',
-					type: 'string',
-					default: '',
-					routing: { request: test.request },
-				},
-			],
-		},
-	} as INodeType;
-	const types: INodeTypes = {
-		getByName: () => nodeType,
-		getByNameAndVersion: () => nodeType,
-		getKnownTypes: () => ({}),
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: types,
-	});
-	const inputData = { main: [[{ json: {} }]] };
-	const context = new ExecuteContext(
-		workflow,
-		node,
-		additionalData(credential, `credential-test-${++executions}`, workflow, 'internal'),
-		'internal',
-		createRunExecutionData(),
-		0,
-		[],
-		inputData,
-		{ node, data: inputData, source: null },
-		[],
-	);
-	const routingNode = new RoutingNode(context, nodeType, {
-		id: CREDENTIAL.id,
-		name: CREDENTIAL.name,
-		type: credentialType.name,
-		data: { ...credential },
-	});
-	return (await runCredentialTest(
-		async () => await routingNode.runNode(),
-		test,
-	)) as CredentialTestResult;
 }
