@@ -1,7 +1,7 @@
 import { createRunExecutionData, sleep, type INodeParameters } from 'n8n-workflow';
 
 import { errorOf, sandboxCredential } from './harness/helpers';
-import { nodeLogger } from './harness/host';
+import { recordLogs } from './harness/host';
 import { useSandbox } from './harness/sandbox';
 import { executeNode } from './harness/n8n';
 
@@ -100,9 +100,7 @@ describe('The model is never told two opposite things', () => {
 
 describe('The Stop button', () => {
 	test('stopped while item 1 is in flight: item 0 is in the log and the custom data, item 1 is unknown there, item 2 is never sent', async () => {
-		const logger = nodeLogger() as { info: (line: string) => void; warn: (line: string) => void };
-		const info = jest.spyOn(logger, 'info');
-		const warn = jest.spyOn(logger, 'warn');
+		const log = recordLogs() as { lines: Array<{ message: string }>; stop: () => void };
 		sandbox.setFault('hang', { nth: 2, times: 1 });
 		const stop = new AbortController();
 		const runData = createRunExecutionData();
@@ -115,9 +113,14 @@ describe('The Stop button', () => {
 			signal: stop.signal,
 			continueOnFail: true,
 		});
-		await waitFor(() => sandbox.orders.length === 2);
-		stop.abort();
-		const output = await running;
+		let output;
+		try {
+			await waitFor(() => sandbox.orders.length === 2);
+			stop.abort();
+			output = await running;
+		} finally {
+			log.stop();
+		}
 		const [placed, inFlight] = sandbox.orders.map((sold) => sold.order_id);
 		expect(errorOf(output[1])).toMatchObject({ outcome: 'unknown' });
 		expect(String(errorOf(output[1]).message)).toContain(
@@ -125,19 +128,21 @@ describe('The Stop button', () => {
 		);
 		expect(errorOf(output[2])).toMatchObject({ outcome: 'not_sent' });
 		expect(sandbox.orderRequests).toHaveLength(2);
-		const lines = [...info.mock.calls, ...warn.mock.calls].map(([line]) => String(line));
+		const lines = log.lines.map(({ message }) => message);
 		expect(lines).toContain(
 			`StatProxies: ordered ${String(placed)} (node "Order Proxies", item 0, execution stopped-execution)`,
 		);
-		expect(lines.some((line) => line.startsWith('StatProxies: outcome unknown, The execution was stopped'))).toBe(true);
+		expect(
+			lines.some((line) =>
+				line.startsWith('StatProxies: outcome unknown, The execution was stopped'),
+			),
+		).toBe(true);
 		expect(lines.join('\n')).not.toContain(sandbox.keys.full);
 		expect(runData.resultData.metadata).toMatchObject({
 			statproxies_ordered: `Order Proxies item 0: ${String(placed)}`,
 			statproxies_unknown: 'Order Proxies item 1: may have been bought',
 		});
 		expect(inFlight).toBeDefined();
-		info.mockRestore();
-		warn.mockRestore();
 	});
 });
 

@@ -286,6 +286,16 @@ describe('Retry On Fail: a stop after an unknown item says it may have been boug
 	});
 });
 
+describe('A run stopped by the refusal after an unknown order', () => {
+	test('never says "safe to run again": the earlier identical order may exist', async () => {
+		sandbox.setFault('reset-after-body', { nth: 1, times: 1 });
+		await call({ executionId: 'stop-refusal', parameters: order(5) });
+		const stopped = await call({ executionId: 'stop-refusal', runIndex: 1, parameters: order(5) });
+		expect(stopped.error?.message).toContain('ended with an unknown outcome');
+		expect(stopped.error?.description).not.toContain('safe to fix this and run again');
+	});
+});
+
 describe('Keys: NaN and Infinity are refused; a key used earlier in this execution says so', () => {
 	test.each([NaN, Infinity])(
 		'an Order Key that evaluates to %p is invalid, not a key shared by every such item',

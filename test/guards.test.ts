@@ -206,6 +206,22 @@ describe('What an answer means, beyond the sandbox', () => {
 		expect(raw.requests).toHaveLength(1);
 	});
 
+	test('HTTP 200 with an order id but no subscription id: not a confirmed order (unknown), not sent again', async () => {
+		raw.answer({
+			status: 200,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ response: 'success', order_id: 'sub_abc' }),
+		});
+		const result = await runWorkflow({
+			credential: { apiKey: RAW_KEY, baseUrl: raw.url },
+			parameters: ORDER_PER_CUSTOMER,
+			items: customerItems(1),
+			settings: RETRY_AT_MAX,
+		});
+		expect(result.error?.message).toContain('without a confirmed order');
+		expect(raw.requests).toHaveLength(1);
+	});
+
 	test('HTTP 303 without a Location header: unknown, sent once', async () => {
 		raw.answer({ status: 303, headers: {}, body: '' });
 		const result = await runWorkflow({
@@ -235,6 +251,29 @@ describe('The key stays out of what the node shows', () => {
 		expect(result.error?.message).toContain('Bearer ***');
 		expectNoSecret(result, RAW_KEY);
 	});
+
+	test.each([
+		['JSON-escaped, "/" as "\\/" (PHP\'s default)', (key: string) => key.replace(/\//g, '\\/')],
+		['URL-encoded', (key: string) => encodeURIComponent(key)],
+	])(
+		'a key with a "/" echoed %s: hidden in the message and the stored execution',
+		async (_form, echo) => {
+			const key = 'sk_test_slash/in/the/key_0123456789';
+			raw.answer({
+				status: 500,
+				headers: { 'content-type': 'application/json' },
+				body: `{"error":"denied for ${echo(key)}"}`,
+			});
+			const result = await runWorkflow({
+				credential: { apiKey: key, baseUrl: raw.url },
+				parameters: ORDER_PER_CUSTOMER,
+				items: customerItems(1),
+			});
+			expect(result.error?.message).toContain('denied for ***');
+			const stored = JSON.stringify(result.run);
+			for (const form of [key, echo(key), 'slash\\/in']) expect(stored).not.toContain(form);
+		},
+	);
 
 	test('a dry run whose base URL path carries the key previews *** in its place', async () => {
 		const output = await executeNode({

@@ -259,7 +259,7 @@ export function outcomesFor(w: Words) {
 		stoppedOnUnknown: boolean,
 	) => {
 		const maybe = unknown.length
-			? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} may already have been ${w.bought} (an earlier try could not tell): ${w.checkDashboard}`
+			? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} may already have been ${w.bought} (outcome unknown): ${w.checkDashboard}`
 			: '';
 		if (done.length === 0 && maybe) return maybe;
 		if (done.length === 0) return stoppedOnUnknown ? '' : w.nothingSoFar;

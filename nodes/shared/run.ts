@@ -112,7 +112,9 @@ export async function runAction(
 			return outcome?.kind === 'done' ? [{ item, id: outcome.id }] : [];
 		});
 		const unknown = fate.kind === 'failed' && fate.failure.kind === 'unknown';
-		const soFar = outcomes.runSoFar(done, memory.unknownItems(run), unknown);
+		// The stopping item's own unknown outcome is its message already.
+		const maybe = memory.unknownItems(run).filter((item) => !unknown || item !== itemIndex);
+		const soFar = outcomes.runSoFar(done, maybe, unknown);
 		error.description = `${error.description ?? ''} ${soFar}`.trim();
 		return error;
 	};

@@ -70,7 +70,7 @@ module.exports = [
 	{
 		guard: 'a stop after replayed unknown items says they may have been bought',
 		file: RUN,
-		find: 'const soFar = outcomes.runSoFar(done, memory.unknownItems(run), unknown);',
+		find: 'const soFar = outcomes.runSoFar(done, maybe, unknown);',
 		replace: 'const soFar = outcomes.runSoFar(done, [], unknown);',
 		tests: t('execution-scope'),
 	},

@@ -1,4 +1,9 @@
 'use strict';
+// The node logs every order and unknown outcome for a person (nodes/shared/journal.ts): in
+// these suites those are the orders the tests place. The logger's level is read when n8n-core
+// first builds it, so it is set before; the Stop tests spy on the calls themselves.
+process.env.N8N_LOG_LEVEL ??= 'error';
+
 // n8n's engine hands every error a node throws to its ErrorReporter, which logs it. In these
 // suites those errors are the outcomes the tests provoke and assert on (refused input, a
 // failing sandbox...): echoed, they were 353 lines of noise around the results. An error of

@@ -142,12 +142,24 @@ function additionalData({
 	};
 }
 
-/** The logger n8n hands to nodes (`this.logger`): n8n-core's own copy of @n8n/backend-common's. */
-function nodeLogger() {
+/**
+ * Records what nodes log (`this.logger`, n8n-core's own copy of @n8n/backend-common's Logger,
+ * asked of n8n-core's DI container) until the returned `stop()`: the host decides where n8n's
+ * log goes, as n8n's CLI does.
+ */
+function recordLogs() {
 	const paths = [require.resolve('n8n-core')];
 	const { Container } = require(require.resolve('@n8n/di', { paths }));
 	const { Logger } = require(require.resolve('@n8n/backend-common', { paths }));
-	return Container.get(Logger);
+	const before = Container.get(Logger);
+	const lines = [];
+	const recorder = {};
+	for (const level of ['error', 'warn', 'info', 'debug']) {
+		recorder[level] = (message) => lines.push({ level, message: String(message) });
+	}
+	recorder.scoped = () => recorder;
+	Container.set(Logger, recorder);
+	return { lines, stop: () => Container.set(Logger, before) };
 }
 
-module.exports = { additionalData, HostCredentialsHelper, nodeLogger };
+module.exports = { additionalData, HostCredentialsHelper, recordLogs };
