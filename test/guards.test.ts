@@ -222,6 +222,27 @@ describe('What an answer means, beyond the sandbox', () => {
 		expect(raw.requests).toHaveLength(1);
 	});
 
+	test('an exchange answered 200 with details but a response that is not "success": unknown, not sent again', async () => {
+		raw.answer({
+			status: 200,
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				response: 'error',
+				message: 'Exchange failed halfway',
+				details: { order_id: 'sub_abc', previous_count: 10, new_count: 4, requested_count: 10 },
+			}),
+		});
+		const result = await runWorkflow({
+			credential: { apiKey: RAW_KEY, baseUrl: raw.url },
+			parameters: { orderId: 'sub_abc' },
+			exchange: true,
+			settings: RETRY_AT_MAX,
+		});
+		expect(result.error?.message).toContain('without a confirmed exchange');
+		expect(result.error?.message).toContain('the old IPs may already be gone');
+		expect(raw.requests).toHaveLength(1);
+	});
+
 	test('HTTP 303 without a Location header: unknown, sent once', async () => {
 		raw.answer({ status: 303, headers: {}, body: '' });
 		const result = await runWorkflow({

@@ -212,7 +212,14 @@ module.exports = [
 		file: NODE_ERRORS,
 		find: "\t\t\tjson.replace(/\\//g, '\\\\/'),\n",
 		replace: '',
-		tests: t('secrets'),
+		tests: t('secrets', 'guards'),
+	},
+	{
+		guard: 'the key hidden in its URL-encoded form',
+		file: NODE_ERRORS,
+		find: '\t\t\tencodeURIComponent(key),\n',
+		replace: '',
+		tests: t('secrets', 'guards'),
 	},
 	{
 		guard: 'a NaN or Infinity key is refused (not the shared key "NaN")',

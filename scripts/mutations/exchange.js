@@ -37,7 +37,7 @@ module.exports = [
 		file: EXCHANGE,
 		find: "if (body?.response !== 'success' || !details || typeof details !== 'object') return;",
 		replace: "if (!details || typeof details !== 'object') return;",
-		tests: t('exchange'),
+		tests: t('exchange', 'guards'),
 	},
 	{
 		guard: 'exchange: a partial exchange is said in the item',
