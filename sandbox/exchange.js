@@ -11,7 +11,10 @@ const REFUSALS = {
 	// The proxy_exchange feature is off for the organization.
 	'feature-disabled': {
 		status: 403,
-		body: { error: 'feature_not_enabled', response: 'Proxy exchange is not enabled for this organization' },
+		body: {
+			error: 'feature_not_enabled',
+			response: 'Proxy exchange is not enabled for this organization',
+		},
 	},
 	'unknown-order': { status: 404, body: { error: 'order_not_found' } },
 	'400-response': { status: 400, body: { response: 'Invalid order ID' } },
@@ -21,7 +24,7 @@ const REFUSALS = {
  * @param {object} sandbox state shared with the order endpoint: `orders` (sold), and here
  *   `exchanges` (done), `exchangeRequests` (count), `exchangeFaults`, `exchangeFeature`.
  */
-function exchangeEndpoint(state, { faultOf, send, hanging }) {
+function exchangeEndpoint(state, { faultOf, answers, send }) {
 	function takeFault() {
 		state.exchangeRequests++;
 		const rule = state.exchangeFaults.find(
@@ -37,10 +40,7 @@ function exchangeEndpoint(state, { faultOf, send, hanging }) {
 		handle(req, res, path) {
 			const orderId = decodeURIComponent(PATH.exec(path)[1]);
 			const fault = takeFault();
-			if (fault && !fault.places) {
-				const body = fault.raw !== undefined ? fault.raw : fault.body;
-				return send(res, fault.status, body, fault.type, fault.headers);
-			}
+			if (answers.before(res, fault)) return undefined;
 			if (!state.exchangeFeature) return send(res, 403, REFUSALS['feature-disabled'].body);
 			const order = state.orders.find((sold) => sold.order_id === orderId);
 			if (!order) return send(res, 404, REFUSALS['unknown-order'].body);
@@ -52,15 +52,7 @@ function exchangeEndpoint(state, { faultOf, send, hanging }) {
 				overlapping_ips: state.overlappingIps ?? 0,
 			};
 			state.exchanges.push({ ...details, at: new Date().toISOString() });
-			if (fault && fault.hang) {
-				hanging.add(res);
-				return undefined;
-			}
-			if (fault && fault.reset) return req.socket.destroy();
-			if (fault) {
-				const body = fault.raw !== undefined ? fault.raw : fault.body;
-				return send(res, fault.status, body, undefined, fault.headers);
-			}
+			if (answers.after(req, res, fault)) return undefined;
 			return send(res, 200, {
 				response: 'success',
 				message: 'Proxies exchanged successfully',

@@ -56,4 +56,27 @@ const FAULTS = {
 	308: { status: 308, redirect: true },
 };
 
-module.exports = { FAULTS };
+/**
+ * How a fault answers an order or an exchange: `before` a refusal that happens instead of the
+ * request (true when it answered), `after` a fault that sold (or exchanged) and then loses or
+ * replaces the answer: it hangs, resets the connection, or answers its status.
+ */
+function faultAnswers({ send, hanging }) {
+	const body = (fault) => (fault.raw !== undefined ? fault.raw : fault.body);
+	return {
+		before(res, fault) {
+			if (!fault || fault.places) return false;
+			send(res, fault.status, body(fault), fault.type, fault.headers);
+			return true;
+		},
+		after(req, res, fault) {
+			if (!fault) return false;
+			if (fault.hang) hanging.add(res);
+			else if (fault.reset) req.socket.destroy();
+			else send(res, fault.status, body(fault), undefined, fault.headers);
+			return true;
+		},
+	};
+}
+
+module.exports = { FAULTS, faultAnswers };

@@ -5,7 +5,7 @@
 const http = require('node:http');
 const { readRequest, recordOf, send } = require('../lab/http');
 const { exchangeEndpoint, EXCHANGE_REFUSALS } = require('./exchange');
-const { FAULTS } = require('./faults');
+const { FAULTS, faultAnswers } = require('./faults');
 const { LIST_SHAPES, PRODUCT_TYPES, randomId, validateOrder } = require('./api');
 
 const KEYS = {
@@ -35,7 +35,12 @@ async function startSandbox(options = {}) {
 	};
 	if (!LIST_SHAPES[state.listShape]) throw new Error(`Unknown list shape "${state.listShape}"`);
 	const hanging = new Set();
-	const exchange = exchangeEndpoint(state, { faultOf: (name, at) => answerOf(name, at), send, hanging });
+	const answers = faultAnswers({ send, hanging });
+	const exchange = exchangeEndpoint(state, {
+		faultOf: (name, at) => answerOf(name, at),
+		answers,
+		send,
+	});
 
 	function takeFault() {
 		state.orderRequests++;
@@ -124,24 +129,12 @@ async function startSandbox(options = {}) {
 		}
 
 		const fault = takeFault();
-		if (fault && !fault.places) {
-			const body = fault.raw !== undefined ? fault.raw : fault.body;
-			return send(res, fault.status, body, fault.type, fault.headers);
-		}
+		if (answers.before(res, fault)) return undefined;
 		if (json === undefined && raw) return send(res, 400, { response: 'Missing required fields' });
 		const problem = validateOrder(json);
 		if (problem) return send(res, 400, { response: problem });
 		const sale = sell(json);
-
-		if (fault && fault.hang) {
-			hanging.add(res);
-			return undefined;
-		}
-		if (fault && fault.reset) return req.socket.destroy();
-		if (fault) {
-			const body = fault.raw !== undefined ? fault.raw : fault.body;
-			return send(res, fault.status, body, undefined, fault.headers);
-		}
+		if (answers.after(req, res, fault)) return undefined;
 		return send(res, 200, {
 			response: 'success',
 			order_id: sale.order_id,
@@ -202,7 +195,8 @@ async function startSandbox(options = {}) {
 		 * (a fault of the order endpoint, or feature-disabled, unknown-order, 400-response).
 		 */
 		setExchangeFault(fault, { nth = 1, times = 1, location } = {}) {
-			if (!FAULTS[fault] && !EXCHANGE_REFUSALS[fault]) throw new Error(`Unknown exchange fault "${fault}"`);
+			if (!FAULTS[fault] && !EXCHANGE_REFUSALS[fault])
+				throw new Error(`Unknown exchange fault "${fault}"`);
 			state.exchangeFaults.push({
 				fault: String(fault),
 				fromRequest: state.exchangeRequests + nth,

@@ -10,7 +10,8 @@ const sandbox = useSandbox();
 beforeEach(() => deduplicationStore.reset());
 
 /** How many values the node's list holds. */
-const stored = () => [...deduplicationStore.rows.values()].reduce((sum, row) => sum + row.length, 0);
+const stored = () =>
+	[...deduplicationStore.rows.values()].reduce((sum, row) => sum + row.length, 0);
 
 function keyed(orderKey: string, options: INodeParameters = {}): INodeParameters {
 	return { quantity: 1, productType: 'captcha', options: { orderKey, ...options } };
@@ -126,8 +127,8 @@ describe('Order Key: at most one order per key', () => {
 		expect(sandbox.orders).toHaveLength(1);
 	});
 
-	test('a store too slow for the bound (a call of 400 ms, over the safe share): not sent, and the message says so', async () => {
-		deduplicationStore.gapMs = 400;
+	test('a store too slow for the bound (a call of 1.1 s, over the safe share): not sent, and the message says so', async () => {
+		deduplicationStore.gapMs = 1100;
 		const result = await run(keyed('slow'));
 		expect(result.error?.message).toMatch(
 			/^Not ordered: n8n's deduplication store took \d+ ms for one call, too slow to make the order key certain; the order key may still be held: use a new key to order now \[item 0\]$/,

@@ -1,12 +1,11 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../shared/rules';
+import { nodeBase, sharedOptions, type OptionWords } from '../shared/description';
 import { runAction } from '../shared/run';
 import { exchangeAction } from './exchange';
 import { DEFAULT_MAX_EXCHANGES_PER_EXECUTION } from './exchange.schema';
@@ -23,27 +22,34 @@ const DESCRIPTION = [
 	'If an answer says the proxies may have been exchanged, never call again for that order.',
 ].join(' ');
 
+const OPTION_WORDS: OptionWords = {
+	Thing: 'Exchange',
+	thing: 'exchange',
+	nothingHappens: 'no IP changes',
+	done: 'exchanged',
+	again: 'exchange those proxies',
+	identical: 'an order already exchanged in this execution',
+	doneAgain: 'exchanged again',
+	repeatCost: 'cause a second outage',
+	keyPlaceholder: "e.g. rotate-{{ $json.order_id }}-{{ $now.toFormat('kkkk-WW') }}",
+	keyUse: 'A key per order and week rotates each order at most once a week.',
+	timeoutMeans: 'the proxies may or may not have been exchanged',
+};
+
 export class ExchangeProxies implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Exchange Proxies',
 		name: 'exchangeProxies',
+		...nodeBase,
+		// Literal here: n8n's lint reads them from the class itself.
 		icon: { light: 'file:../shared/statProxies.svg', dark: 'file:../shared/statProxies.dark.svg' },
-		group: ['output'],
-		version: 1,
-		subtitle: '={{ ($parameter["options"]["dryRun"] ? "Dry run: " : "Rotate ") + ($parameter["orderId"] || "") }}',
+		usableAsTool: true,
+		subtitle:
+			'={{ ($parameter["options"]["dryRun"] ? "Dry run: " : "Rotate ") + ($parameter["orderId"] || "") }}',
 		description: DESCRIPTION,
 		defaults: {
 			name: 'Exchange Proxies',
 		},
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'statProxiesApi',
-				required: true,
-			},
-		],
 		properties: [
 			{
 				displayName:
@@ -69,32 +75,7 @@ export class ExchangeProxies implements INodeType {
 				placeholder: 'Add option',
 				// Shown from the start, so that the limit in force is visible; removing it keeps its default.
 				default: { maxExchangesPerExecution: DEFAULT_MAX_EXCHANGES_PER_EXECUTION },
-				options: [
-					{
-						displayName: 'Dry Run',
-						name: 'dryRun',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to only validate and show the request that would be sent, without sending it (no IP changes)',
-					},
-					{
-						displayName: 'Exchange In Retried Executions',
-						name: 'exchangeInRetries',
-						type: 'boolean',
-						default: false,
-						description:
-							"Whether to exchange when the execution was started by n8n's Retry button. Off by default: the node cannot see what the failed execution already exchanged, so a retry could exchange those proxies again.",
-					},
-					{
-						displayName: 'Exchange Key',
-						name: 'exchangeKey',
-						type: 'string',
-						default: '',
-						placeholder: "e.g. rotate-{{ $json.order_id }}-{{ $now.toFormat('kkkk-WW') }}",
-						description:
-							"At most one exchange per key, across executions, workers and restarts (kept in n8n's database). A key per order and week rotates each order at most once a week. Empty: no key.",
-					},
+				options: sharedOptions(OPTION_WORDS, [
 					{
 						displayName: 'Max Exchanges Per Execution',
 						name: 'maxExchangesPerExecution',
@@ -104,24 +85,7 @@ export class ExchangeProxies implements INodeType {
 						description:
 							'Most exchanges this node may make in one execution, across all its items, loops, retries, sub-workflows and AI agent tool calls (exchanges whose outcome is unknown count). Exchanges over it are refused before anything is sent.',
 					},
-					{
-						displayName: 'Repeat Identical Exchanges as a Tool',
-						name: 'repeatIdentical',
-						type: 'boolean',
-						default: false,
-						description:
-							"Whether, as an AI agent's tool, an order already exchanged in this execution is exchanged again. Off: the agent gets the earlier exchange back. An agent that retries after an error, or repeats itself, would otherwise cause a second outage.",
-					},
-					{
-						displayName: 'Timeout (Milliseconds)',
-						name: 'timeout',
-						type: 'number',
-						default: DEFAULT_TIMEOUT_MS,
-						typeOptions: { minValue: 1000, numberPrecision: 0 },
-						description:
-							'How long to wait for StatProxies, in milliseconds. When it runs out, the proxies may or may not have been exchanged: the node says so and does not send it again.',
-					},
-				],
+				]),
 			},
 		],
 	};

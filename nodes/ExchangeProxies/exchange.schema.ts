@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
-import { checkWith, dryRun, key, limit, MAX_KEY_LENGTH, settingRules, timeout, type Checked, type Rule } from '../shared/rules';
+import {
+	checkWith,
+	dryRun,
+	flag,
+	key,
+	limit,
+	MAX_KEY_LENGTH,
+	settingRules,
+	timeout,
+	type Checked,
+	type Rule,
+} from '../shared/rules';
 
 /**
  * The exchange rules, and the only place their messages are written. Checked after n8n has
@@ -31,7 +42,16 @@ const ORDER_ID_FIX =
 	'Set Order ID to the order_id of a StatProxies order, such as {{ $json.order_id }} after Order Proxies (it looks like sub_1rqjp3jb4g9i6pkhdwmkpjob).';
 
 const RULES = {
-	...settingRules('report exchanges as unknown that StatProxies is still doing'),
+	...settingRules<ExchangeField>({
+		Thing: 'Exchange',
+		unknownTooSoon: 'report exchanges as unknown that StatProxies is still doing',
+		budget: {
+			field: 'maxExchangesPerExecution',
+			label: 'Max Exchanges Per Execution',
+			counts: 'exchanges this node may make',
+			fallback: DEFAULT_MAX_EXCHANGES_PER_EXECUTION,
+		},
+	}),
 	orderIdText: {
 		field: 'orderId',
 		says: 'Order ID must be text such as "sub_1rqjp3jb4g9i6pkhdwmkpjob" (received {value})',
@@ -48,25 +68,10 @@ const RULES = {
 		says: 'Order ID must be "sub_" followed by lowercase letters and digits only: no "/", "..", "?", "#", "%", spaces or capitals (received {value})',
 		fix: ORDER_ID_FIX,
 	},
-	budgetWhole: {
-		field: 'maxExchangesPerExecution',
-		says: 'Max Exchanges Per Execution must be a whole number of at least 1 (received {value})',
-		fix: `Set Options > Max Exchanges Per Execution to the most exchanges this node may make in one execution, or remove the option to use the default of ${DEFAULT_MAX_EXCHANGES_PER_EXECUTION}. Empty or 0 never means "no limit".`,
-	},
-	exchangeInRetriesBoolean: {
-		field: 'exchangeInRetries',
-		says: 'Exchange In Retried Executions must be true or false (received {value})',
-		fix: 'Turn Options > Exchange In Retried Executions on or off, or make its expression return true or false.',
-	},
 	exchangeKeyText: {
 		field: 'exchangeKey',
 		says: `Exchange Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
 		fix: "Make Options > Exchange Key return a short text such as rotate-{{ $json.order_id }}-{{ $now.toFormat('kkkk-WW') }}, or leave it empty to exchange without a key.",
-	},
-	repeatIdenticalBoolean: {
-		field: 'repeatIdentical',
-		says: 'Repeat Identical Exchanges as a Tool must be true or false (received {value})',
-		fix: 'Turn Options > Repeat Identical Exchanges as a Tool on or off, or make its expression return true or false.',
 	},
 } as const satisfies Record<string, Rule<ExchangeField>>;
 
@@ -78,10 +83,10 @@ const exchangeInput = z.object({
 		.regex(ORDER_ID, { message: 'orderIdShape' }),
 	maxExchangesPerExecution: limit(DEFAULT_MAX_EXCHANGES_PER_EXECUTION, 'budgetWhole'),
 	dryRun: dryRun(),
-	exchangeInRetries: z.boolean({ message: 'exchangeInRetriesBoolean' }).default(false),
+	exchangeInRetries: flag('inRetriesBoolean'),
 	timeout: timeout(),
 	exchangeKey: key('exchangeKeyText'),
-	repeatIdentical: z.boolean({ message: 'repeatIdenticalBoolean' }).default(false),
+	repeatIdentical: flag('repeatIdenticalBoolean'),
 });
 
 /** Raw parameter values, as n8n hands them over after evaluating expressions. */

@@ -1,17 +1,16 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { nodeBase, sharedOptions, type OptionWords } from '../shared/description';
 import { runAction } from '../shared/run';
 import { orderAction } from './order';
 import {
 	DEFAULT_MAX_PROXIES_PER_EXECUTION,
 	DEFAULT_MAX_QUANTITY,
-	DEFAULT_TIMEOUT_MS,
 	DOCUMENTED_PRODUCT_TYPES,
 } from './order.schema';
 
@@ -40,27 +39,35 @@ const SUBTITLE = `={{ ($parameter["options"]["dryRun"] ? "Dry run: " : "Order ")
 	PRODUCT_TYPE_NAMES,
 )}[$parameter["productType"]] || $parameter["productType"]) }}`;
 
+const OPTION_WORDS: OptionWords = {
+	Thing: 'Order',
+	thing: 'order',
+	nothingHappens: 'nothing is bought',
+	done: 'bought',
+	again: 'buy those items',
+	identical:
+		'an order identical to one already placed in this execution (same quantity, product type and customer)',
+	doneAgain: 'bought again',
+	repeatCost: 'buy twice',
+	keyPlaceholder: 'e.g. {{ $json.invoice_id }}',
+	keyUse:
+		"Use an invoice ID, a webhook's request ID, or {{ $now.toFormat('yyyy-MM-dd') }} for one order a day.",
+	timeoutMeans: 'the order may or may not exist',
+};
+
 export class OrderProxies implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Order Proxies',
 		name: 'orderProxies',
+		...nodeBase,
+		// Literal here: n8n's lint reads them from the class itself.
 		icon: { light: 'file:../shared/statProxies.svg', dark: 'file:../shared/statProxies.dark.svg' },
-		group: ['output'],
-		version: 1,
+		usableAsTool: true,
 		subtitle: SUBTITLE,
 		description: DESCRIPTION,
 		defaults: {
 			name: 'Order Proxies',
 		},
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'statProxiesApi',
-				required: true,
-			},
-		],
 		properties: [
 			{
 				displayName:
@@ -117,15 +124,7 @@ export class OrderProxies implements INodeType {
 					maxQuantity: DEFAULT_MAX_QUANTITY,
 					maxProxiesPerExecution: DEFAULT_MAX_PROXIES_PER_EXECUTION,
 				},
-				options: [
-					{
-						displayName: 'Dry Run',
-						name: 'dryRun',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to only validate and show the request that would be sent, without sending it (nothing is bought)',
-					},
+				options: sharedOptions(OPTION_WORDS, [
 					{
 						displayName: 'Max Proxies Per Execution',
 						name: 'maxProxiesPerExecution',
@@ -133,7 +132,7 @@ export class OrderProxies implements INodeType {
 						default: DEFAULT_MAX_PROXIES_PER_EXECUTION,
 						typeOptions: { minValue: 1, numberPrecision: 0 },
 						description:
-							'Most proxies this node may order in one execution, across all its items, loops, retries and AI agent tool calls (placed orders and orders whose outcome is unknown count). Orders over it are refused before anything is sent.',
+							'Most proxies this node may order in one execution, across all its items, loops, retries, sub-workflows and AI agent tool calls (placed orders and orders whose outcome is unknown count). Orders over it are refused before anything is sent.',
 					},
 					{
 						displayName: 'Max Quantity',
@@ -144,41 +143,7 @@ export class OrderProxies implements INodeType {
 						description:
 							'Largest quantity one order may have. A larger quantity is refused before anything is sent: a guard against runaway expressions and AI agents. Empty or 0 is refused, never "no limit".',
 					},
-					{
-						displayName: 'Order In Retried Executions',
-						name: 'orderInRetries',
-						type: 'boolean',
-						default: false,
-						description:
-							"Whether to order when the execution was started by n8n's Retry button. Off by default: the node cannot see what the failed execution already bought, so a retry could buy those items again.",
-					},
-					{
-						displayName: 'Order Key',
-						name: 'orderKey',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. {{ $json.invoice_id }}',
-						description:
-							"At most one order per key, across executions, workers and restarts (kept in n8n's database). Use an invoice ID, a webhook's request ID, or {{ $now.toFormat('yyyy-MM-dd') }} for one order a day. Empty: no key.",
-					},
-					{
-						displayName: 'Repeat Identical Orders as a Tool',
-						name: 'repeatIdentical',
-						type: 'boolean',
-						default: false,
-						description:
-							"Whether, as an AI agent's tool, an order identical to one already placed in this execution (same quantity, product type and customer) is bought again. Off: the agent gets the earlier order back. An agent that retries after an error, or repeats itself, would otherwise buy twice.",
-					},
-					{
-						displayName: 'Timeout (Milliseconds)',
-						name: 'timeout',
-						type: 'number',
-						default: DEFAULT_TIMEOUT_MS,
-						typeOptions: { minValue: 1000, numberPrecision: 0 },
-						description:
-							'How long to wait for StatProxies, in milliseconds. When it runs out, the order may or may not exist: the node says so and does not send it again.',
-					},
-				],
+				]),
 			},
 		],
 	};

@@ -4,6 +4,7 @@ import {
 	checkWith,
 	DEFAULT_TIMEOUT_MS,
 	dryRun,
+	flag,
 	key,
 	limit,
 	MAX_KEY_LENGTH,
@@ -48,7 +49,16 @@ const PRODUCT_TYPE_FIX =
 
 /** Each rule: what is wrong (a message an AI agent understands too) and how a builder fixes it. */
 const RULES = {
-	...settingRules('report orders as unknown that StatProxies is still placing'),
+	...settingRules<OrderField>({
+		Thing: 'Order',
+		unknownTooSoon: 'report orders as unknown that StatProxies is still placing',
+		budget: {
+			field: 'maxProxiesPerExecution',
+			label: 'Max Proxies Per Execution',
+			counts: 'proxies this node may order',
+			fallback: DEFAULT_MAX_PROXIES_PER_EXECUTION,
+		},
+	}),
 	quantityWhole: {
 		field: 'quantity',
 		says: 'Quantity must be a whole number greater than 0 (received {value})',
@@ -89,21 +99,6 @@ const RULES = {
 		says: 'Max Quantity must be a whole number of at least 1 (received {value})',
 		fix: `Set Options > Max Quantity to the largest quantity one order may have, or remove the option to use the default of ${DEFAULT_MAX_QUANTITY}. Empty or 0 never means "no limit".`,
 	},
-	budgetWhole: {
-		field: 'maxProxiesPerExecution',
-		says: 'Max Proxies Per Execution must be a whole number of at least 1 (received {value})',
-		fix: `Set Options > Max Proxies Per Execution to the most proxies this node may order in one execution, or remove the option to use the default of ${DEFAULT_MAX_PROXIES_PER_EXECUTION}. Empty or 0 never means "no limit".`,
-	},
-	orderInRetriesBoolean: {
-		field: 'orderInRetries',
-		says: 'Order In Retried Executions must be true or false (received {value})',
-		fix: 'Turn Options > Order In Retried Executions on or off, or make its expression return true or false.',
-	},
-	repeatIdenticalBoolean: {
-		field: 'repeatIdentical',
-		says: 'Repeat Identical Orders as a Tool must be true or false (received {value})',
-		fix: 'Turn Options > Repeat Identical Orders as a Tool on or off, or make its expression return true or false.',
-	},
 	orderKeyText: {
 		field: 'orderKey',
 		says: `Order Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
@@ -129,10 +124,10 @@ const orderInput = z
 		maxQuantity: limit(DEFAULT_MAX_QUANTITY, 'maxQuantityWhole'),
 		maxProxiesPerExecution: limit(DEFAULT_MAX_PROXIES_PER_EXECUTION, 'budgetWhole'),
 		dryRun: dryRun(),
-		orderInRetries: z.boolean({ message: 'orderInRetriesBoolean' }).default(false),
+		orderInRetries: flag('inRetriesBoolean'),
 		timeout: timeout(),
 		orderKey: key('orderKeyText'),
-		repeatIdentical: z.boolean({ message: 'repeatIdenticalBoolean' }).default(false),
+		repeatIdentical: flag('repeatIdenticalBoolean'),
 	})
 	.superRefine((input, ctx) => {
 		if (input.quantity > input.maxQuantity) {

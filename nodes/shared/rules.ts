@@ -50,34 +50,60 @@ export const absent = (value: unknown) => value === undefined || value === null 
 export const limit = (fallback: number, rule: string) =>
 	z.preprocess((value) => (value === undefined ? fallback : value), wholeNumber(rule));
 
+/** How a node's option rules name it: its Thing, its budget, what a too-short timeout does. */
+export interface SettingWords {
+	/** "Order", "Exchange": "Order In Retried Executions", "Repeat Identical Orders as a Tool". */
+	Thing: string;
+	/** "report orders as unknown that StatProxies is still placing" */
+	unknownTooSoon: string;
+	/** Max ... Per Execution: its option, what it counts, and its default. */
+	budget: { field: string; label: string; counts: string; fallback: number };
+}
+
 /**
- * The rules of the options every node has (Dry Run, Timeout), worded once; `unknownTooSoon`
- * says what a too-short timeout would do ("report orders as unknown that StatProxies is
- * still placing").
+ * The rules of the options every node has (Dry Run, Timeout, ... In Retried Executions,
+ * Repeat Identical ... as a Tool, Max ... Per Execution), worded once for each node.
  */
-export const settingRules = (unknownTooSoon: string) =>
-	({
-		dryRunBoolean: {
-			field: 'dryRun',
-			says: 'Dry Run must be true or false (received {value})',
-			fix: 'Turn Options > Dry Run on or off, or make its expression return true or false.',
-		},
-		timeoutWhole: {
-			field: 'timeout',
-			says: 'Timeout must be a whole number of milliseconds (received {value})',
-			fix: `Set Options > Timeout (Milliseconds) between ${MIN_TIMEOUT_MS} and ${MAX_TIMEOUT_MS}, or remove the option to use the default of ${DEFAULT_TIMEOUT_MS}.`,
-		},
-		timeoutShort: {
-			field: 'timeout',
-			says: `Timeout must be at least ${MIN_TIMEOUT_MS} ms: a shorter one would ${unknownTooSoon} (received {value})`,
-			fix: `Set Options > Timeout (Milliseconds) to ${MIN_TIMEOUT_MS} or more; the default is ${DEFAULT_TIMEOUT_MS}.`,
-		},
-		timeoutLong: {
-			field: 'timeout',
-			says: `Timeout must be at most ${MAX_TIMEOUT_MS} ms (received {value})`,
-			fix: `Set Options > Timeout (Milliseconds) to ${MAX_TIMEOUT_MS} or less; the default is ${DEFAULT_TIMEOUT_MS}.`,
-		},
-	}) as const satisfies Record<string, Rule<'dryRun' | 'timeout'>>;
+export const settingRules = <Field extends string>(w: SettingWords) => {
+	const flag = (field: string, label: string): Rule<Field> => ({
+		field: field as Field,
+		says: `${label} must be true or false (received {value})`,
+		fix: `Turn Options > ${label} on or off, or make its expression return true or false.`,
+	});
+	const rule = (field: string, says: string, fix: string): Rule<Field> => ({
+		field: field as Field,
+		says,
+		fix,
+	});
+	return {
+		dryRunBoolean: flag('dryRun', 'Dry Run'),
+		inRetriesBoolean: flag(`${w.Thing.toLowerCase()}InRetries`, `${w.Thing} In Retried Executions`),
+		repeatIdenticalBoolean: flag('repeatIdentical', `Repeat Identical ${w.Thing}s as a Tool`),
+		budgetWhole: rule(
+			w.budget.field,
+			`${w.budget.label} must be a whole number of at least 1 (received {value})`,
+			`Set Options > ${w.budget.label} to the most ${w.budget.counts} in one execution, or remove the option to use the default of ${w.budget.fallback}. Empty or 0 never means "no limit".`,
+		),
+		timeoutWhole: rule(
+			'timeout',
+			'Timeout must be a whole number of milliseconds (received {value})',
+			`Set Options > Timeout (Milliseconds) between ${MIN_TIMEOUT_MS} and ${MAX_TIMEOUT_MS}, or remove the option to use the default of ${DEFAULT_TIMEOUT_MS}.`,
+		),
+		timeoutShort: rule(
+			'timeout',
+			`Timeout must be at least ${MIN_TIMEOUT_MS} ms: a shorter one would ${w.unknownTooSoon} (received {value})`,
+			`Set Options > Timeout (Milliseconds) to ${MIN_TIMEOUT_MS} or more; the default is ${DEFAULT_TIMEOUT_MS}.`,
+		),
+		timeoutLong: rule(
+			'timeout',
+			`Timeout must be at most ${MAX_TIMEOUT_MS} ms (received {value})`,
+			`Set Options > Timeout (Milliseconds) to ${MAX_TIMEOUT_MS} or less; the default is ${DEFAULT_TIMEOUT_MS}.`,
+		),
+	};
+};
+
+/** A yes/no option, false unless set. */
+export const flag = (rule: string) => z.boolean({ message: rule }).default(false);
 
 /** Options > Timeout (Milliseconds), the same for every request. */
 export const timeout = () =>
@@ -88,7 +114,7 @@ export const timeout = () =>
 			.max(MAX_TIMEOUT_MS, { message: 'timeoutLong' }),
 	);
 
-export const dryRun = () => z.boolean({ message: 'dryRunBoolean' }).default(false);
+export const dryRun = () => flag('dryRunBoolean');
 
 /**
  * A key (Order Key, Exchange Key): compared exactly after trimming. Numbers from an
@@ -98,7 +124,11 @@ export const dryRun = () => z.boolean({ message: 'dryRunBoolean' }).default(fals
 export const key = (rule: string) =>
 	z.preprocess(
 		(value) =>
-			absent(value) ? undefined : typeof value === 'number' && Number.isFinite(value) ? String(value) : value,
+			absent(value)
+				? undefined
+				: typeof value === 'number' && Number.isFinite(value)
+					? String(value)
+					: value,
 		z
 			.string({ message: rule })
 			.trim()
