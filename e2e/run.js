@@ -33,6 +33,7 @@ const CASES = [
 	'redirects',
 	'order-key',
 	'retry-button-subworkflow',
+	'exchange',
 	'stored-executions',
 ];
 

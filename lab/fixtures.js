@@ -6,6 +6,8 @@ const crypto = require('node:crypto');
 
 const ORDER_NODE = 'Order Proxies';
 const ORDER_TYPE = 'n8n-nodes-statproxies.orderProxies';
+const EXCHANGE_NODE = 'Exchange Proxies';
+const EXCHANGE_TYPE = 'n8n-nodes-statproxies.exchangeProxies';
 // The ids and names the examples (examples/*.json) refer to.
 const SANDBOX_CREDENTIAL = { id: 'spSandboxCred', name: 'StatProxies sandbox' };
 const MATTERMOST_CREDENTIAL = { id: 'spMattermostCred', name: 'Team Mattermost' };
@@ -89,6 +91,22 @@ function orderNode({
 	);
 }
 
+/** An Exchange Proxies node. `settings` are node settings such as onError, retryOnFail, maxTries. */
+function exchangeNode({
+	name = EXCHANGE_NODE,
+	parameters = {},
+	credential = SANDBOX_CREDENTIAL,
+	settings = {},
+} = {}) {
+	return node(
+		name,
+		EXCHANGE_TYPE,
+		1,
+		{ options: {}, ...parameters },
+		{ credentials: { statProxiesApi: ref(credential) }, ...settings },
+	);
+}
+
 // --- workflows -----------------------------------------------------------------------------
 
 const link = (to, index = 0) => ({ node: to, type: 'main', index });
@@ -158,6 +176,24 @@ function orderWorkflow(id, { parameters, items, credential, settings, errorBranc
 	return workflow(id, nodes, { name: `e2e ${id}`, connections });
 }
 
+/**
+ * Manual Trigger -> (Items) -> Exchange Proxies, or Manual Trigger -> Order Proxies ->
+ * Exchange Proxies with `order` (Order Proxies parameters): the order just bought is exchanged.
+ * @param {object} spec
+ * @param {object} [spec.parameters] Exchange Proxies parameters
+ * @param {object[]} [spec.items] input items' json, emitted by a Code node named "Items"
+ * @param {object} [spec.order] Order Proxies parameters: order first, then exchange
+ * @param {{id, name}} [spec.credential]
+ * @param {object} [spec.settings] node settings such as onError, retryOnFail, maxTries
+ */
+function exchangeWorkflow(id, { parameters, items, order, credential, settings }) {
+	const nodes = [manualTrigger()];
+	if (items) nodes.push(codeNode('Items', { items }));
+	if (order) nodes.push(orderNode({ parameters: order, credential }));
+	nodes.push(exchangeNode({ parameters, credential, settings }));
+	return workflow(id, nodes, { name: `e2e ${id}` });
+}
+
 function ref(credential) {
 	return { id: credential.id, name: credential.name };
 }
@@ -188,6 +224,8 @@ module.exports = {
 	retryWorkflow,
 	ORDER_NODE,
 	ORDER_TYPE,
+	EXCHANGE_NODE,
+	EXCHANGE_TYPE,
 	SANDBOX_CREDENTIAL,
 	MATTERMOST_CREDENTIAL,
 	statProxiesCredential,
@@ -199,7 +237,9 @@ module.exports = {
 	webhookNode,
 	mattermostPostNode,
 	orderNode,
+	exchangeNode,
 	chain,
 	workflow,
 	orderWorkflow,
+	exchangeWorkflow,
 };

@@ -26,6 +26,19 @@ function loadExamples() {
 		.map((file) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
 }
 
+/**
+ * The order ids the examples list for the user to replace (the weekly rotation's Code node):
+ * orders the user's account already has, which the sandbox must know to exchange them.
+ */
+function exampleOrderIds(examples) {
+	const ids = examples.flatMap((workflow) =>
+		workflow.nodes
+			.filter((node) => node.type === 'n8n-nodes-base.code')
+			.flatMap((node) => String(node.parameters.jsCode).match(/\bsub_[a-z0-9]+\b/g) || []),
+	);
+	return [...new Set(ids)];
+}
+
 /** Builds this package in a staging copy (unless `build` is false) and packs it. */
 function buildAndPack({ build = true, log = () => {} } = {}) {
 	if (process.env.LAB_TARBALL) {
@@ -60,4 +73,11 @@ async function prepareLocalInstance({ n8n, tarball, sandbox, mattermost, extraCr
 	}
 }
 
-module.exports = { REPO_DIR, OWNER, loadExamples, buildAndPack, prepareLocalInstance };
+module.exports = {
+	REPO_DIR,
+	OWNER,
+	loadExamples,
+	exampleOrderIds,
+	buildAndPack,
+	prepareLocalInstance,
+};

@@ -77,6 +77,15 @@ async function startSandbox(options = {}) {
 		if (req.method === 'GET' && path === '/__sandbox/exchanges') {
 			return send(res, 200, state.exchanges);
 		}
+		// {"order_ids": ["sub_..."], "quantity"?, "product_type"?}: orders the account already has.
+		if (req.method === 'POST' && path === '/__sandbox/orders') {
+			const body = (await readRequest(req)).json || {};
+			try {
+				return send(res, 200, api.seedOrders(body.order_ids, body));
+			} catch (error) {
+				return send(res, 400, { error: error.message });
+			}
+		}
 		if (req.method === 'POST' && path === '/__sandbox/reset') {
 			api.reset();
 			return send(res, 200, { ok: true });
@@ -181,6 +190,27 @@ async function startSandbox(options = {}) {
 				remaining: times,
 				location,
 			});
+		},
+		/**
+		 * Orders the account already has, bought before this sandbox started (an example's
+		 * order ids, an exchange's target): sold with these ids, without a request. Returns them.
+		 * @param {string[]} orderIds each "sub_" and lowercase letters and digits
+		 */
+		seedOrders(orderIds, { quantity = 10, product_type = 'captcha' } = {}) {
+			if (!Array.isArray(orderIds) || !orderIds.every((id) => /^sub_[a-z0-9]+$/.test(id))) {
+				throw new Error('seedOrders takes a list of order ids, each "sub_" and [a-z0-9]');
+			}
+			const seeded = orderIds
+				.filter((id) => !state.orders.some((sold) => sold.order_id === id))
+				.map((id) => ({
+					order_id: id,
+					subscription_id: id,
+					quantity,
+					product_type,
+					created_at: new Date().toISOString(),
+				}));
+			state.orders.push(...seeded);
+			return seeded;
 		},
 		/** Every exchange the sandbox made (including those whose answer a fault lost). */
 		get exchanges() {

@@ -10,7 +10,7 @@ const net = require('node:net');
 const { startSandbox } = require('../sandbox');
 const n8nLib = require('../lab/n8n');
 const { startMattermostListener } = require('../lab/mattermost');
-const { OWNER, buildAndPack, prepareLocalInstance } = require('../lab/instance');
+const { OWNER, buildAndPack, exampleOrderIds, prepareLocalInstance } = require('../lab/instance');
 const { stopAll } = require('../lab/processes');
 
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
@@ -61,6 +61,8 @@ async function main() {
 		mattermost,
 	});
 	cleanups.push(() => n8nLib.removeUserFolder(folder));
+	// The weekly rotation exchanges the orders it lists: the sandbox account has them.
+	const seeded = sandbox.seedOrders(exampleOrderIds(examples)).map((order) => order.order_id);
 
 	log(`Starting n8n ${n8n.version} on 127.0.0.1:${N8N_PORT}...`);
 	const server = await n8nLib.startN8n(folder, {
@@ -86,6 +88,8 @@ async function main() {
   StatProxies sandbox  ${sandbox.url}
     API key            ${sandbox.keys.full}   (already in the "StatProxies sandbox" credential)
     orders sold so far ${sandbox.url}/__sandbox/orders
+                       (with the orders the weekly rotation lists: ${seeded.join(', ')})
+    exchanges so far   ${sandbox.url}/__sandbox/exchanges
     order list shape   object; for the credential test, change it with
                        curl -X POST ${sandbox.url}/__sandbox/list -d '{"shape":"empty"}'
                        (object, list or empty; {"fault":"401"} fails every key, {"fault":null})

@@ -208,6 +208,12 @@ async function searchNodePanel(page, query, awaited) {
 	return (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/** Closes the nodes panel without adding anything. */
+async function closeNodePanel(page) {
+	await page.keyboard.press('Escape');
+	await page.getByTestId('node-creator').waitFor({ state: 'hidden' });
+}
+
 /** From the search results: the community node's card, then "Add to workflow". */
 async function addFromNodePanel(page, name) {
 	await page
@@ -268,6 +274,7 @@ module.exports = {
 	testCredential,
 	closeDialog,
 	searchNodePanel,
+	closeNodePanel,
 	addFromNodePanel,
 	deleteNode,
 	runWorkflow,

@@ -4,7 +4,8 @@
 // as `npm start` (sandbox, stand-in Mattermost: nothing can buy real proxies), drives Debian's
 // Chromium with playwright-core, and walks what a user does: sign in, open the example, read
 // the Order Proxies panel, test the credential, run the workflow, find the node in the nodes
-// panel. Screenshots (1440x900) go to ui/screenshots/. Ends with "N passed, N failed".
+// panel; then the same for Exchange Proxies in the weekly rotation example. Screenshots
+// (1440x900) go to ui/screenshots/. Ends with "N passed, N failed".
 const fs = require('node:fs');
 const path = require('node:path');
 const { ensureChromium } = require('./chromium');
@@ -43,10 +44,37 @@ const EXPECTED = {
 		read: 'canvas subtitle of that node with Options > Dry Run on',
 		matches: [/^Dry run: 1 × Captcha\b/],
 	},
+	// Exchange Proxies, in the weekly rotation example and freshly added.
+	exchangeSearch: {
+		read: 'nodes panel after each search ("exchange", "rotate", "StatProxies")',
+		contains: ['Exchange Proxies'],
+	},
+	exchangeNotice: {
+		read: "Exchange Proxies panel's notice",
+		contains: ['replaces every IP', 'Execute step', 'Dry Run', 'Max Exchanges Per Execution'],
+	},
+	exchangeExampleOptions: {
+		read: "the weekly rotation's Exchange Proxies: the Options block",
+		matches: [/Max Exchanges Per Execution\D{0,40}\b5\b/, /Exchange Key/],
+	},
+	exchangeRun: {
+		read: 'Exchange Proxies output panel after Execute workflow (npm start seeds the listed orders)',
+		contains: ['new_count', 'sub_1rqjp3jb4g9i6pkhdwmkpjob'],
+	},
+	exchangeLimit: {
+		read: 'a freshly added Exchange Proxies: the Options block (labels and values)',
+		matches: [/Max Exchanges Per Execution\D{0,40}\b10\b/],
+	},
+	exchangeSubtitle: {
+		read: 'canvas subtitle of a freshly added Exchange Proxies node (no Order ID yet)',
+		matches: [/^Rotate\s*$/],
+	},
 };
 
 const WORKFLOW = 'StatProxies: order on demand';
 const NODE = 'Order Proxies';
+const ROTATION = 'StatProxies: weekly rotation';
+const EXCHANGE = 'Exchange Proxies';
 const CREDENTIAL_TYPE = 'StatProxies API';
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 
@@ -98,7 +126,7 @@ async function step(name, action) {
 	}
 }
 
-async function journey(n8n) {
+async function orderJourney(n8n) {
 	await step('sign in with the owner account npm start prints', () => editor.signIn(page, n8n));
 
 	await step(`open the example "${WORKFLOW}"`, () => editor.openWorkflow(page, n8n.url, WORKFLOW));
@@ -174,6 +202,75 @@ async function journey(n8n) {
 	await step(`remove the added ${fresh}`, () => editor.deleteNode(page, fresh));
 }
 
+async function exchangeJourney(n8n) {
+	await step(`open the example "${ROTATION}"`, () => editor.openWorkflow(page, n8n.url, ROTATION));
+	await screenshot('09-weekly-rotation');
+
+	const panel = await step(`open its ${EXCHANGE} node`, async () => {
+		await editor.openNode(page, EXCHANGE);
+		return editor.readNodePanel(page);
+	});
+	await screenshot('10-exchange-proxies-panel');
+	const labels = ['Credential', 'Order ID', 'Options'];
+	const missing = labels.filter((label) => !panel.labels.some((l) => l.startsWith(label)));
+	record(
+		`the ${EXCHANGE} panel renders its labels`,
+		missing.length === 0,
+		`missing ${missing.join(', ')}`,
+	);
+	await expectText('exchangeNotice', () => panel.notice);
+	await expectText('exchangeExampleOptions', () =>
+		editor.blockTextAndValues(editor.collectionBlock(page, 'options')),
+	);
+	await step('close the node', () => editor.closeNode(page));
+
+	const status = await step('execute the weekly rotation', () =>
+		editor.runWorkflow(page, EXCHANGE),
+	);
+	record(`${EXCHANGE} ran without error`, status === 'success', `its canvas status is ${status}`);
+	const output = await step(`read ${EXCHANGE}'s output panel`, async () => {
+		await editor.openNode(page, EXCHANGE);
+		return editor.readOutputPanel(page);
+	});
+	await screenshot('11-exchange-proxies-output');
+	await expectText('exchangeRun', () => output);
+	await step('close the node', () => editor.closeNode(page));
+
+	for (const query of ['exchange', 'rotate', 'StatProxies']) {
+		const found = await step(`search the nodes panel for "${query}"`, () =>
+			editor.searchNodePanel(page, query, EXCHANGE),
+		);
+		await screenshot(`12-nodes-panel-${query.toLowerCase()}`);
+		const listed = found.filter((item) => item.startsWith(EXCHANGE));
+		record(
+			`"${query}" finds ${EXCHANGE} in the nodes panel`,
+			listed.length > 0,
+			`listed ${JSON.stringify(found)}`,
+		);
+		if (query !== 'StatProxies')
+			await step('close the nodes panel', () => editor.closeNodePanel(page));
+	}
+
+	const fresh = await step(`add ${EXCHANGE} from the nodes panel`, () =>
+		editor.addFromNodePanel(page, EXCHANGE),
+	);
+	await screenshot('13-fresh-exchange-proxies');
+	const freshPanel = await editor.readNodePanel(page);
+	record(
+		`a fresh ${EXCHANGE} shows its notice and Order ID`,
+		freshPanel.notice.includes('replaces every IP') &&
+			freshPanel.labels.some((l) => l.startsWith('Order ID')),
+		`notice ${JSON.stringify(freshPanel.notice.slice(0, 80))}, labels ${JSON.stringify(freshPanel.labels)}`,
+	);
+	await expectText('exchangeLimit', () =>
+		editor.blockTextAndValues(editor.collectionBlock(page, 'options')),
+	);
+	await step(`close the added ${fresh}`, () => editor.closeNode(page));
+	await screenshot('14-fresh-exchange-subtitle');
+	await expectText('exchangeSubtitle', () => editor.canvasSubtitle(page, fresh));
+	await step(`remove the added ${fresh}`, () => editor.deleteNode(page, fresh));
+}
+
 async function main() {
 	const started = Date.now();
 	fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
@@ -190,9 +287,18 @@ async function main() {
 	let browser;
 	try {
 		({ browser, page } = await editor.openBrowser(executablePath));
-		await journey(n8n);
-	} catch (error) {
-		if (!error.recorded) record('the journey ran to its end', false, error.stack || String(error));
+		// Each journey stops at its first failed step; the next one still runs.
+		for (const [name, journey] of [
+			['Order Proxies', orderJourney],
+			['Exchange Proxies', exchangeJourney],
+		]) {
+			try {
+				await journey(n8n);
+			} catch (error) {
+				if (!error.recorded)
+					record(`the ${name} journey ran to its end`, false, error.stack || String(error));
+			}
+		}
 	} finally {
 		if (browser) await browser.close().catch(() => {});
 		await stopN8n();

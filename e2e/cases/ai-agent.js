@@ -123,8 +123,10 @@ module.exports = async function aiAgent(t, ctx) {
 	});
 
 	t.test('agent: eleven calls of 100 stop at Max Proxies Per Execution (1000)', async () => {
-		const script = [];
-		for (let n = 0; n < 11; n++) script.push({ toolCalls: [order(100)] });
+		// Eleven different orders: an identical one would get the first order back, not a second
+		// (Options > Repeat Identical Orders as a Tool is off).
+		const customers = 'abcdefghijk'.split('').map((letter) => `budget${letter}`);
+		const script = customers.map((customer) => ({ toolCalls: [order(100, customer)] }));
 		script.push({ text: 'Done.' });
 		const { result, tools } = await runAgent(ctx, ids.plain, script);
 		expectSuccess(result);
