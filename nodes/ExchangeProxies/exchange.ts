@@ -18,6 +18,8 @@ const words: Words = {
 	notDone: 'StatProxies did not exchange these proxies: the old IPs still work.',
 	nothingDone: 'nothing was exchanged',
 	done: 'exchanged',
+	identical: 'an exchange of the same order',
+	mayAlready: 'may already have gone through',
 	bought: 'exchanged',
 	doing: 'exchanging',
 	acts: 'exchanges',

@@ -32,6 +32,8 @@ const words: Words = {
 	notDone: 'StatProxies did not create this order.',
 	nothingDone: 'nothing was bought',
 	done: 'ordered',
+	identical: 'an identical order',
+	mayAlready: 'may already have been bought',
 	bought: 'bought',
 	doing: 'ordering',
 	acts: 'orders',

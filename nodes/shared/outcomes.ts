@@ -41,8 +41,12 @@ export interface Words {
 	nothingDone: string;
 	/** "ordered", "exchanged": "so nothing was ordered" */
 	done: string;
-	/** "bought", "exchanged": "may already have been bought" */
+	/** "bought", "exchanged": "the failed execution already bought" */
 	bought: string;
+	/** "an identical order", "an exchange of the same order" */
+	identical: string;
+	/** "may already have been bought", "may already have gone through" */
+	mayAlready: string;
 	/** "ordering", "exchanging" */
 	doing: string;
 	/** "orders", "exchanges": "Each order key orders once." */
@@ -205,8 +209,8 @@ export function outcomesFor(w: Words) {
 		// unknown outcome (to a person), and says both, without contradicting itself.
 		repeatAfterUnknown: (): Failure => ({
 			kind: 'unknown',
-			message: `${w.not}: an identical ${w.thing} earlier in this execution ended with an unknown outcome and may already have been ${w.bought}, so this one was not sent`,
-			description: `This request sent nothing. The earlier identical one may have been ${w.bought}: check the StatProxies dashboard. To ${w.thing} the same thing again on purpose, run a new execution (with a new ${w.keyOption.toLowerCase()}, when Options > ${w.keyOption} is set).`,
+			message: `${w.not}: ${w.identical} earlier in this execution ended with an unknown outcome and ${w.mayAlready}, so this one was not sent`,
+			description: `This request sent nothing. The earlier one ${w.mayAlready}: check the StatProxies dashboard. To ${w.thing} the same thing again on purpose, run a new execution (with a new ${w.keyOption.toLowerCase()}, when Options > ${w.keyOption} is set).`,
 		}),
 		duplicateKey: (key: string, where: 'run' | 'execution' | 'before') =>
 			notSent(
@@ -259,7 +263,7 @@ export function outcomesFor(w: Words) {
 		stoppedOnUnknown: boolean,
 	) => {
 		const maybe = unknown.length
-			? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} may already have been ${w.bought} (outcome unknown): ${w.checkDashboard}`
+			? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} ${w.mayAlready} (outcome unknown): ${w.checkDashboard}`
 			: '';
 		if (done.length === 0 && maybe) return maybe;
 		if (done.length === 0) return stoppedOnUnknown ? '' : w.nothingSoFar;
