@@ -25,6 +25,7 @@ const CASES = [
 	'error-output',
 	'retry',
 	'ai-agent',
+	'agent-retry',
 	'examples',
 	'credential-test',
 	'ai-agent-chat',
@@ -33,6 +34,9 @@ const CASES = [
 	'redirects',
 	'order-key',
 	'retry-button-subworkflow',
+	'subworkflow-budget',
+	'agent-workflow-tool',
+	'stop-button',
 	'stored-executions',
 ];
 
