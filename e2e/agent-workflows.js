@@ -35,8 +35,11 @@ function node(name, type, typeVersion, position, parameters, extra = {}) {
 	return { id: name.replace(/\W+/g, '-'), name, type, typeVersion, position, parameters, ...extra };
 }
 
-/** The OpenAI Chat Model node, wired to the scripted model. */
-function chatModelNode(credential) {
+/**
+ * The OpenAI Chat Model node, wired to the scripted model. `options` are the node's own
+ * (`maxRetries: 0` stops the OpenAI SDK from retrying a failed answer by itself).
+ */
+function chatModelNode(credential, options = {}) {
 	return node(
 		'OpenAI Chat Model',
 		'@n8n/n8n-nodes-langchain.lmChatOpenAi',
@@ -45,7 +48,7 @@ function chatModelNode(credential) {
 		{
 			model: { __rl: true, mode: 'list', value: 'gpt-4.1-mini' },
 			responsesApiEnabled: false,
-			options: {},
+			options,
 		},
 		{ credentials: { openAiApi: { id: credential.id, name: credential.name } } },
 	);
@@ -76,31 +79,73 @@ function toolNode({ options = {}, parameters = {}, settings = {} } = {}) {
 
 const aiLink = (to, type) => ({ [type]: [[{ node: to, type, index: 0 }]] });
 
-/** Manual Trigger -> AI Agent, with the chat model and the Order Proxies tool. */
-function agentWorkflow(id, credential, tool = {}) {
+/**
+ * Manual Trigger -> AI Agent, with the chat model and the Order Proxies tool.
+ * @param {object} [tool] the Order Proxies tool's options, parameters and settings
+ * @param {object} [more]
+ * @param {object} [more.agent] the AI Agent's node settings (retryOnFail, maxTries, onError...)
+ * @param {object} [more.model] the OpenAI Chat Model's options
+ * @param {object} [more.toolNode] another tool node instead of Order Proxies
+ */
+function agentWorkflow(
+	id,
+	credential,
+	tool = {},
+	{ agent = {}, model = {}, toolNode: other } = {},
+) {
 	if (id.length > 21) throw new Error(`Workflow id "${id}" is longer than 21 characters`);
+	const theTool = other ?? toolNode(tool);
 	return {
 		id,
 		name: `e2e ${id}`,
 		active: false,
 		nodes: [
 			node('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {}),
-			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3.1, [220, 0], {
-				promptType: 'define',
-				text: 'Order the proxies the customer asked for.',
-				options: { maxIterations: 30 },
-			}),
-			chatModelNode(credential),
-			toolNode(tool),
+			node(
+				'AI Agent',
+				'@n8n/n8n-nodes-langchain.agent',
+				3.1,
+				[220, 0],
+				{
+					promptType: 'define',
+					text: 'Order the proxies the customer asked for.',
+					options: { maxIterations: 30 },
+				},
+				agent,
+			),
+			chatModelNode(credential, model),
+			theTool,
 		],
 		connections: {
 			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
 			'OpenAI Chat Model': aiLink('AI Agent', 'ai_languageModel'),
-			[TOOL_NODE]: aiLink('AI Agent', 'ai_tool'),
+			[theTool.name]: aiLink('AI Agent', 'ai_tool'),
 		},
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
+}
+
+/**
+ * n8n's "Call n8n Workflow Tool" (toolWorkflow 2.2) calling the saved workflow `workflowId`.
+ * Without workflow inputs the model gets one text argument, `input`. n8n runs the tool's
+ * workflow in an execution of its own, its published version only (the tool passes no
+ * execution mode, so not even a manual run uses the draft).
+ */
+function workflowToolNode(name, workflowId, description) {
+	return node(name, '@n8n/n8n-nodes-langchain.toolWorkflow', 2.2, [420, 220], {
+		description,
+		source: 'database',
+		workflowId: { __rl: true, mode: 'id', value: workflowId },
+		workflowInputs: {
+			mappingMode: 'defineBelow',
+			value: {},
+			matchingColumns: [],
+			schema: [],
+			attemptToConvertTypes: false,
+			convertFieldsToString: false,
+		},
+	});
 }
 
 const call = (args) => ({ name: TOOL, args });
@@ -108,4 +153,13 @@ const call = (args) => ({ name: TOOL, args });
 const order = (quantity, customer = 'acme', productType = 'x1') =>
 	call({ quantity, productType, customer });
 
-module.exports = { TOOL, TOOL_NODE, MODEL_KEY, FROM_AI, agentModel, agentWorkflow, order };
+module.exports = {
+	TOOL,
+	TOOL_NODE,
+	MODEL_KEY,
+	FROM_AI,
+	agentModel,
+	agentWorkflow,
+	workflowToolNode,
+	order,
+};

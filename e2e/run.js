@@ -25,6 +25,7 @@ const CASES = [
 	'error-output',
 	'retry',
 	'ai-agent',
+	'agent-retry',
 	'examples',
 	'credential-test',
 	'ai-agent-chat',
@@ -34,6 +35,9 @@ const CASES = [
 	'order-key',
 	'retry-button-subworkflow',
 	'exchange',
+	'subworkflow-budget',
+	'agent-workflow-tool',
+	'stop-button',
 	'stored-executions',
 ];
 

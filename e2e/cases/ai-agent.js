@@ -122,20 +122,47 @@ module.exports = async function aiAgent(t, ctx) {
 		assert.match(told(tools, 2), /may already have been bought/);
 	});
 
-	t.test('agent: eleven calls of 100 stop at Max Proxies Per Execution (1000)', async () => {
-		// Eleven different orders: an identical one would get the first order back, not a second
-		// (Options > Repeat Identical Orders as a Tool is off).
-		const customers = 'abcdefghijk'.split('').map((letter) => `budget${letter}`);
-		const script = customers.map((customer) => ({ toolCalls: [order(100, customer)] }));
-		script.push({ text: 'Done.' });
-		const { result, tools } = await runAgent(ctx, ids.plain, script);
-		expectSuccess(result);
-		console.log(`       11th tool message: ${tools[10] && tools[10].content}`);
-		assert.equal(tools.length, 11);
-		assert.equal(sandbox.orders.length, 10, 'orders sold');
-		assert.equal(sandbox.orderRequests.length, 10, 'order requests sent');
-		assert.match(told(tools, 11), /Max Proxies Per Execution/);
-	});
+	// Eleven customers: identical calls would not be bought again (see the next case).
+	const CUSTOMERS = 'abcdefghijk'.split('').map((letter) => `customer${letter}`);
+
+	t.test(
+		'agent: eleven calls of 100 for eleven customers stop at Max Proxies Per Execution (1000)',
+		async () => {
+			const script = CUSTOMERS.map((customer) => ({ toolCalls: [order(100, customer)] }));
+			script.push({ text: 'Done.' });
+			const { result, tools } = await runAgent(ctx, ids.plain, script);
+			expectSuccess(result);
+			console.log(`       11th tool message: ${tools[10] && tools[10].content}`);
+			assert.equal(tools.length, 11);
+			assert.equal(sandbox.orders.length, 10, 'orders sold');
+			assert.equal(sandbox.orderRequests.length, 10, 'order requests sent');
+			assert.deepEqual(
+				sandbox.orders.map((o) => o.customer),
+				CUSTOMERS.slice(0, 10),
+			);
+			assert.match(told(tools, 11), /Max Proxies Per Execution/);
+		},
+	);
+
+	t.test(
+		'agent: eleven identical calls of 100: bought once, the other ten get that order back',
+		async () => {
+			const script = CUSTOMERS.map(() => ({ toolCalls: [order(100)] }));
+			script.push({ text: 'Done.' });
+			const { result, tools } = await runAgent(ctx, ids.plain, script);
+			expectSuccess(result);
+			console.log(`       11th tool message: ${tools[10] && tools[10].content}`);
+			assert.equal(tools.length, 11);
+			assert.equal(sandbox.orders.length, 1, 'orders sold');
+			assert.equal(sandbox.orderRequests.length, 1, 'order requests sent');
+			const [sale] = sandbox.orders;
+			for (const n of [2, 11]) {
+				const [again] = JSON.parse(told(tools, n));
+				assert.equal(again.order_id, sale.order_id, `call ${n}`);
+				assert.match(again.note, /^Already ordered in this execution: order_id /);
+			}
+		},
+	);
 
 	t.test('agent: two parallel calls are both ordered and count against the budget', async () => {
 		const { result, tools } = await runAgent(ctx, ids.budget, [

@@ -12,8 +12,10 @@
 //   ... run the agent ...
 //   model.toolMessages()  // every `role: "tool"` message n8n sent back, in order
 //
-// An answer may also be a function of the request body returning such an answer. When the
-// script runs out the model answers `{ text: 'Done.' }`, so an agent never loops on it.
+// An answer may also be a function of the request body returning such an answer, or
+// `{ status: 500, error: 'message' }`: an HTTP error in OpenAI's error shape instead of a
+// completion (a model that fails once). When the script runs out the model answers
+// `{ text: 'Done.' }`, so an agent never loops on it.
 const http = require('node:http');
 const { readRequest, recordOf, send: sendJson } = require('../../lab/http');
 
@@ -104,6 +106,11 @@ async function startScriptedModel(options = {}) {
 		}
 		let answer = answers.length > 0 ? answers.shift() : { text: 'Done.' };
 		if (typeof answer === 'function') answer = answer(json);
+		if (answer.status) {
+			return sendJson(res, answer.status, {
+				error: { message: answer.error ?? 'scripted failure', type: 'server_error', code: null },
+			});
+		}
 		const message = assistantMessage(answer, nextCallId);
 		if (json.stream) return sendStream(res, json.model, message);
 		return sendJson(res, 200, completion(json.model, message));

@@ -36,6 +36,16 @@ async function storedExecutions(folder, { postgres } = {}) {
 	return JSON.parse(stdout);
 }
 
+/**
+ * An execution's `data` as n8n stores it (flatted text: the database column, and `data` of
+ * GET /rest/executions/:id), parsed with n8n's own copy of flatted.
+ */
+function parseExecutionData(n8n, text) {
+	if (typeof text !== 'string') return text;
+	const flatted = require(path.join(n8n.dir, 'node_modules', 'flatted'));
+	return flatted.parse(text);
+}
+
 /** Calls `probe` every `intervalMs` until it returns `{ done: true, ... }` or time runs out. */
 async function poll(probe, { timeoutMs, intervalMs = 1000, what = 'executions' }) {
 	const deadline = Date.now() + timeoutMs;
@@ -66,4 +76,10 @@ function waitForStoredExecutions(folder, { filter, expected, timeoutMs, onPoll, 
 	);
 }
 
-module.exports = { FINAL_STATUSES, storedExecutions, poll, waitForStoredExecutions };
+module.exports = {
+	FINAL_STATUSES,
+	storedExecutions,
+	parseExecutionData,
+	poll,
+	waitForStoredExecutions,
+};
