@@ -147,6 +147,23 @@ describe('The Stop button', () => {
 });
 
 /** Waits until the sandbox has seen what the test waits for. */
+describe('On n8n 1.x (no this.customData)', () => {
+	test("the orders still reach the execution's custom data, through $execution", async () => {
+		const runData = createRunExecutionData();
+		const output = await executeNode({
+			credential: sandboxCredential(sandbox),
+			parameters: order(),
+			items: [{ quantity: 1, productType: 'x1' }],
+			executionId: 'old-n8n-custom-data',
+			runData,
+			like1x: true,
+		});
+		expect(runData.resultData.metadata).toMatchObject({
+			statproxies_ordered: `Order Proxies item 0: ${String(output[0].json.order_id)}`,
+		});
+	});
+});
+
 async function waitFor(condition: () => boolean) {
 	for (let turn = 0; turn < 2_000 && !condition(); turn++) await sleep(5);
 	if (!condition()) throw new Error('the sandbox never saw it');

@@ -59,6 +59,11 @@ describe("Sub-workflows share their parent execution's budget", () => {
 		expect(results[10].error?.message).toBe(
 			'Not ordered: ordering 100 more proxies would go over Max Proxies Per Execution (1000 per execution; 0 left in this execution) [item 0]',
 		);
+		// Running the parent again would buy those 1,000 again: not "safe to run again".
+		expect(results[10].error?.description).not.toContain('safe to fix this and run again');
+		expect(results[10].error?.description).toContain(
+			'Before this run, this execution had already ordered (or may have ordered) 1000 proxies, in other runs of this node or in its sub-workflows: running the workflow again orders those again.',
+		);
 		expect(sandbox.orders).toHaveLength(10);
 	});
 
@@ -173,14 +178,14 @@ describe('A pause of any length keeps both guards', () => {
 	test('on n8n 1.x (no end reported to nodes), a day idle drops the process memory, and the node context still holds', async () => {
 		const runData = createRunExecutionData();
 		const budget = order(100, { maxProxiesPerExecution: 100 });
-		await call({ executionId: 'old-n8n', runData, parameters: budget, noEndHook: true });
+		await call({ executionId: 'old-n8n', runData, parameters: budget, like1x: true });
 		later(25 * HOUR);
 		const after = await call({
 			executionId: 'old-n8n',
 			runData,
 			runIndex: 1,
 			parameters: budget,
-			noEndHook: true,
+			like1x: true,
 		});
 		expect(after.error?.message).toContain('0 left in this execution');
 	});

@@ -67,18 +67,24 @@ describe('n8n loads the built package the way it loads any community package', (
 	test.each([
 		['orderProxies', ['StatProxies', 'proxy', 'buy proxies']],
 		['exchangeProxies', ['StatProxies', 'exchange', 'rotate']],
-	] as const)('%s carries its codex: categories, search aliases and documentation', (name, aliases) => {
-		const { codex } = builtNode(name).description;
-		expect(codex?.categories).toEqual(expect.arrayContaining(['Development', 'Utility']));
-		expect(codex?.alias).toEqual(expect.arrayContaining([...aliases]));
-		expect(codex?.resources?.primaryDocumentation?.[0]?.url).toMatch(/^https:\/\//);
-		expect(codex?.resources?.credentialDocumentation?.[0]?.url).toMatch(/^https:\/\//);
-	});
+	] as const)(
+		'%s carries its codex: categories, search aliases and documentation',
+		(name, aliases) => {
+			const { codex } = builtNode(name).description;
+			expect(codex?.categories).toEqual(expect.arrayContaining(['Development', 'Utility']));
+			expect(codex?.alias).toEqual(expect.arrayContaining([...aliases]));
+			expect(codex?.resources?.primaryDocumentation?.[0]?.url).toMatch(/^https:\/\//);
+			expect(codex?.resources?.credentialDocumentation?.[0]?.url).toMatch(/^https:\/\//);
+		},
+	);
 
 	test.each(NODES.flatMap((name) => (['light', 'dark'] as const).map((theme) => [name, theme])))(
 		'the %s icon (%s) resolves to an SVG file in the package',
 		(name, theme) => {
-			const file = iconFile(builtNode(name as (typeof NODES)[number]).description.iconUrl, theme as 'light');
+			const file = iconFile(
+				builtNode(name as (typeof NODES)[number]).description.iconUrl,
+				theme as 'light',
+			);
 			expect(file).toMatch(/\.svg$/);
 			expect(isPackageFile(file)).toBe(true);
 		},
@@ -107,7 +113,9 @@ describe('n8n loads the built package the way it loads any community package', (
 		expect(built.description).toContain('never call again');
 
 		const exchange = new ExchangeProxies().description;
-		expect(asData(builtNode('exchangeProxies').description.properties)).toEqual(asData(exchange.properties));
+		expect(asData(builtNode('exchangeProxies').description.properties)).toEqual(
+			asData(exchange.properties),
+		);
 		expect(builtNode('exchangeProxies').description.usableAsTool).toBe(true);
 		expect(builtNode('exchangeProxies').description.description).toContain('never call again');
 

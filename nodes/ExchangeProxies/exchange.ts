@@ -59,13 +59,16 @@ const words: Words = {
 		return `Before it stopped, this run already exchanged the proxies of ${list}: their old IPs are gone. Running the workflow again with the same items exchanges them again.`;
 	},
 	nothingSoFar: 'Nothing was exchanged in this run, so it is safe to fix this and run again.',
+	doneBefore: (spent) =>
+		`Before this run, this execution had already made (or may have made) ${spent} exchanges, in other runs of this node or in its sub-workflows: running the workflow again exchanges those again.`,
 	logDone: (id) => `exchanged the proxies of order ${id}`,
 	already: (id) =>
 		`Already exchanged in this execution: the proxies of order ${id}. This is that exchange, not done again (Options > Repeat Identical Exchanges as a Tool allows a second one).`,
 };
 
 /** A count from the answer, or null when StatProxies left it out. */
-const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const count = (value: unknown) =>
+	typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;

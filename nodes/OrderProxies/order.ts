@@ -25,8 +25,7 @@ const words: Words = {
 	thing: 'order',
 	during: 'while placing the order',
 	confirmed: 'a confirmed order',
-	mayExist:
-		'the order may have been placed; check the StatProxies dashboard before ordering again',
+	mayExist: 'the order may have been placed; check the StatProxies dashboard before ordering again',
 	checkDashboard:
 		'The order may or may not have been placed. Check the orders in your StatProxies dashboard before running this again: running it again could buy a second time.',
 	notDone: 'StatProxies did not create this order.',
@@ -71,6 +70,8 @@ const words: Words = {
 		return `Before it stopped, this run already ordered ${list}: those were bought. Running the workflow again with the same items buys them again.`;
 	},
 	nothingSoFar: 'Nothing was ordered in this run, so it is safe to fix this and run again.',
+	doneBefore: (spent) =>
+		`Before this run, this execution had already ordered (or may have ordered) ${spent} proxies, in other runs of this node or in its sub-workflows: running the workflow again orders those again.`,
 	logDone: (id) => `ordered ${id}`,
 	already: (id) =>
 		`Already ordered in this execution: order_id ${id}. This is that order, not bought again (Options > Repeat Identical Orders as a Tool allows a second one).`,

@@ -82,11 +82,13 @@ export interface Scope {
 	save(): void;
 }
 
-type ScopeContext = Pick<
-	IExecuteFunctions,
-	'getExecutionId' | 'getContext' | 'getWorkflow'
-> &
-	Partial<Pick<IExecuteFunctions, 'getExecutionContext' | 'onExecutionFinish' | 'getExecutionCancelSignal'>>;
+type ScopeContext = Pick<IExecuteFunctions, 'getExecutionId' | 'getContext' | 'getWorkflow'> &
+	Partial<
+		Pick<
+			IExecuteFunctions,
+			'getExecutionContext' | 'onExecutionFinish' | 'getExecutionCancelSignal'
+		>
+	>;
 
 export function executionScope(ctx: ScopeContext, nodeName: string): Scope {
 	const executionId = ctx.getExecutionId();
@@ -122,7 +124,8 @@ export function executionScope(ctx: ScopeContext, nodeName: string): Scope {
 	const saved = context[SAVED] as Saved | undefined;
 	if (saved && saved.scope === scope) {
 		node.spent = Math.max(node.spent, saved.spent);
-		for (const [ask, where] of saved.unknown) if (!node.unknown.has(ask)) node.unknown.set(ask, where);
+		for (const [ask, where] of saved.unknown)
+			if (!node.unknown.has(ask)) node.unknown.set(ask, where);
 		for (const [ask, done] of saved.done) if (!node.done.has(ask)) node.done.set(ask, done);
 		for (const key of saved.keys) node.keys.add(key);
 	}

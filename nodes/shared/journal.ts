@@ -21,7 +21,11 @@ export function journal(ctx: IExecuteFunctions, words: Words): Journal {
 	const node = ctx.getNode().name;
 	const where = { executionId: ctx.getExecutionId(), workflowId: ctx.getWorkflow().id, node };
 	const logger = (ctx as Partial<Pick<IExecuteFunctions, 'logger'>>).logger;
-	const customData = (ctx as Partial<Pick<IExecuteFunctions, 'customData'>>).customData;
+	// n8n 1.x gives nodes no `this.customData`; its expressions' $execution has the same object.
+	const customData =
+		(ctx as Partial<Pick<IExecuteFunctions, 'customData'>>).customData ??
+		(ctx.getWorkflowDataProxy(0).$execution as { customData?: IExecuteFunctions['customData'] })
+			.customData;
 	const about = (item: number) =>
 		`(node "${node}", item ${item}, execution ${where.executionId ?? 'unsaved'})`;
 
@@ -32,7 +36,9 @@ export function journal(ctx: IExecuteFunctions, words: Words): Journal {
 			const value = before ? `${before}; ${entry}` : entry;
 			customData?.set(
 				key,
-				value.length <= MAX_VALUE ? value : `${value.slice(0, MAX_VALUE - 24)}... (more in n8n's log)`,
+				value.length <= MAX_VALUE
+					? value
+					: `${value.slice(0, MAX_VALUE - 24)}... (more in n8n's log)`,
 			);
 		} catch {
 			// Custom data is a courtesy: the log has every line.

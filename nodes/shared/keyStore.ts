@@ -1,6 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-
 /**
  * n8n's deduplication store as a key claim uses it: one node's list, and each call timed,
  * since the claim rests on how long calls take.

@@ -67,7 +67,11 @@ export interface Words {
 	/** insufficient_permissions: what the key may not do, and how to fix it. */
 	noPermission: { message: string; fix: string };
 	/** Over Max ... Per Execution: the message after "Not ordered: ", and its description. */
-	overBudget: (cost: number, left: number, budget: number) => { message: string; description: string };
+	overBudget: (
+		cost: number,
+		left: number,
+		budget: number,
+	) => { message: string; description: string };
 	/** Retry On Fail replayed an item whose parameters changed since. */
 	changed: (was: string, now: string | undefined) => string;
 	/** The beginning of every "nothing was sent" message: "Not ordered". */
@@ -78,6 +82,8 @@ export interface Words {
 	soFar: (done: { item: number; id: string }[]) => string;
 	/** "Nothing was ordered in this run, so it is safe to fix this and run again." */
 	nothingSoFar: string;
+	/** What the execution had done before this run (other runs, sub-workflows), in its budget's unit. */
+	doneBefore: (spent: number) => string;
 	/** A log line for a result: "ordered sub_..." */
 	logDone: (id: string) => string;
 	/** A tool's answer for a request identical to one done earlier in the execution. */
@@ -181,7 +187,10 @@ export function outcomesFor(w: Words) {
 			),
 		// n8n's Stop aborts the request in flight: it may have reached StatProxies already.
 		stoppedInFlight: () =>
-			unknown(`The execution was stopped while the ${w.thing} was on its way to StatProxies`, 'ERR_CANCELED'),
+			unknown(
+				`The execution was stopped while the ${w.thing} was on its way to StatProxies`,
+				'ERR_CANCELED',
+			),
 		connectionLost: (code: string | undefined) =>
 			unknown(`The connection to StatProxies failed ${w.during} (${code ?? 'no error code'})`),
 	};
@@ -261,13 +270,18 @@ export function outcomesFor(w: Words) {
 		done: { item: number; id: string }[],
 		unknown: number[],
 		stoppedOnUnknown: boolean,
+		spentBefore: number,
 	) => {
-		const maybe = unknown.length
-			? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} ${w.mayAlready} (outcome unknown): ${w.checkDashboard}`
-			: '';
-		if (done.length === 0 && maybe) return maybe;
-		if (done.length === 0) return stoppedOnUnknown ? '' : w.nothingSoFar;
-		return `${w.soFar(done)}${maybe ? ` ${maybe}` : ''}`;
+		const parts = [
+			done.length ? w.soFar(done) : '',
+			unknown.length
+				? `${unknown.length === 1 ? 'Item' : 'Items'} ${unknown.join(', ')} ${w.mayAlready} (outcome unknown): ${w.checkDashboard}`
+				: '',
+			// "Safe to run again" would be false: a run again repeats what the execution did before.
+			spentBefore > 0 ? w.doneBefore(spentBefore) : '',
+		].filter(Boolean);
+		if (parts.length > 0) return parts.join(' ');
+		return stoppedOnUnknown ? '' : w.nothingSoFar;
 	};
 
 	return { said, guard, runSoFar, forTheModel: w.forTheModel };

@@ -74,7 +74,15 @@ export function planItem(
  */
 export function applyExecutionGuards(
 	plans: Plan[],
-	{ action, outcomes: { guard }, items, scope, run, where, asTool }: {
+	{
+		action,
+		outcomes: { guard },
+		items,
+		scope,
+		run,
+		where,
+		asTool,
+	}: {
 		action: Action;
 		outcomes: Outcomes;
 		items: ItemMemory;

@@ -93,6 +93,7 @@ export async function runAction(
 	const told = journal(this, action.words);
 	const retried = retriedBy(this);
 
+	const spentBefore = scope.spent();
 	const plans = items.map((_, itemIndex) => planItem(this, action, outcomes, itemIndex, retried));
 	const reserved = applyExecutionGuards(plans, {
 		action,
@@ -114,7 +115,7 @@ export async function runAction(
 		const unknown = fate.kind === 'failed' && fate.failure.kind === 'unknown';
 		// The stopping item's own unknown outcome is its message already.
 		const maybe = memory.unknownItems(run).filter((item) => !unknown || item !== itemIndex);
-		const soFar = outcomes.runSoFar(done, maybe, unknown);
+		const soFar = outcomes.runSoFar(done, maybe, unknown, spentBefore);
 		error.description = `${error.description ?? ''} ${soFar}`.trim();
 		return error;
 	};

@@ -39,7 +39,8 @@ export async function send(
 	hideKey: (text: string) => string,
 ): Promise<Outcome> {
 	// A stopped execution must not start a request.
-	if (ctx.getExecutionCancelSignal?.()?.aborted) return said.notStarted('the execution was stopped');
+	if (ctx.getExecutionCancelSignal?.()?.aborted)
+		return said.notStarted('the execution was stopped');
 	let response: { statusCode: number; body: unknown };
 	try {
 		response = await ctx.helpers.httpRequestWithAuthentication.call(

@@ -70,9 +70,23 @@ module.exports = [
 	{
 		guard: 'a stop after replayed unknown items says they may have been bought',
 		file: RUN,
-		find: 'const soFar = outcomes.runSoFar(done, maybe, unknown);',
-		replace: 'const soFar = outcomes.runSoFar(done, [], unknown);',
+		find: 'const soFar = outcomes.runSoFar(done, maybe, unknown, spentBefore);',
+		replace: 'const soFar = outcomes.runSoFar(done, [], unknown, spentBefore);',
 		tests: t('execution-scope'),
+	},
+	{
+		guard: 'a stop never says "safe to run again" after the execution did things in other runs',
+		file: RUN,
+		find: 'const soFar = outcomes.runSoFar(done, maybe, unknown, spentBefore);',
+		replace: 'const soFar = outcomes.runSoFar(done, maybe, unknown, 0);',
+		tests: t('execution-scope'),
+	},
+	{
+		guard: "on n8n 1.x the custom data goes through $execution",
+		file: JOURNAL,
+		find: "(ctx.getWorkflowDataProxy(0).$execution as { customData?: IExecuteFunctions['customData'] })\n\t\t\t.customData;",
+		replace: 'undefined;',
+		tests: t('agents-and-stop'),
 	},
 	{
 		guard: 'a key used earlier in this execution says so',

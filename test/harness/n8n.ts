@@ -61,8 +61,8 @@ export interface RunOptions {
 	 */
 	runData?: IRunExecutionData;
 	parentExecutionId?: string;
-	/** Like n8n 1.x: the node cannot learn when the execution ends. */
-	noEndHook?: boolean;
+	/** Like n8n 1.x: the node cannot learn when the execution ends, and has no `this.customData`. */
+	like1x?: boolean;
 	/** n8n's Stop button: the execution's cancel signal. */
 	signal?: AbortSignal;
 	/** Which of the package's nodes runs: Order Proxies unless said. */
@@ -252,7 +252,10 @@ export async function executeNode(options: RunOptions & { continueOnFail?: boole
 		[],
 		options.signal,
 	);
-	if (options.noEndHook) (context as { onExecutionFinish?: unknown }).onExecutionFinish = undefined;
+	if (options.like1x) {
+		(context as { onExecutionFinish?: unknown }).onExecutionFinish = undefined;
+		Object.defineProperty(context, 'customData', { value: undefined });
+	}
 	const nodeType = nodeTypes.getByName(node.type) as INodeType;
 	const result = await nodeType.execute!.call(context);
 	return (result as INodeExecutionData[][])[0];
