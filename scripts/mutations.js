@@ -31,6 +31,7 @@ const MUTATIONS = [
 	...require('./mutations/answers'),
 	...require('./mutations/credential'),
 	...require('./mutations/exchange'),
+	...require('./mutations/review'),
 ];
 const { EQUIVALENT } = require('./mutations/answers');
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import {
 	checkWith,
+	ORDER_ID,
 	dryRun,
 	flag,
 	key,
@@ -25,9 +26,6 @@ import {
  * or an agent that keeps exchanging stops here.
  */
 export const DEFAULT_MAX_EXCHANGES_PER_EXECUTION = 10;
-
-/** StatProxies' order ids: "sub_" and lowercase letters and digits (the Create Order answer). */
-export const ORDER_ID = /^sub_[a-z0-9]{1,64}$/;
 
 export type ExchangeField =
 	| 'orderId'
@@ -68,6 +66,11 @@ const RULES = {
 		says: 'Order ID must be "sub_" followed by lowercase letters and digits only: no "/", "..", "?", "#", "%", spaces or capitals (received {value})',
 		fix: ORDER_ID_FIX,
 	},
+	exchangeKeyEmpty: {
+		field: 'exchangeKey',
+		says: "Exchange Key's expression gave no key for this item (received {value}): without its key the proxies could be exchanged again by a second run",
+		fix: 'Make the expression return a key for every item (check the field it reads), or remove Options > Exchange Key to exchange without the at-most-once guarantee.',
+	},
 	exchangeKeyText: {
 		field: 'exchangeKey',
 		says: `Exchange Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
@@ -85,7 +88,7 @@ const exchangeInput = z.object({
 	dryRun: dryRun(),
 	exchangeInRetries: flag('inRetriesBoolean'),
 	timeout: timeout(),
-	exchangeKey: key('exchangeKeyText'),
+	exchangeKey: key('exchangeKeyText', 'exchangeKeyEmpty'),
 	repeatIdentical: flag('repeatIdenticalBoolean'),
 });
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Action, Done, Prepared } from '../shared/action';
+import { readKey, type Action, type Done, type Prepared } from '../shared/action';
 import type { Words } from '../shared/outcomes';
 import type { Checked } from '../shared/rules';
 import { checkExchange, type ExchangeField } from './exchange.schema';
@@ -78,7 +78,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 		dryRun: options.dryRun,
 		exchangeInRetries: options.exchangeInRetries,
 		timeout: options.timeout,
-		exchangeKey: options.exchangeKey,
+		exchangeKey: readKey(ctx, options, 'exchangeKey'),
 		repeatIdentical: options.repeatIdentical,
 	};
 }
@@ -115,11 +115,12 @@ export const exchangeAction: Action = {
 		url: `${baseUrl}${EXCHANGE_PATH}${String(ask.order_id)}`,
 		headers: { Accept: 'application/json' },
 	}),
-	confirmed(body): Done | undefined {
+	// A "success" about another order confirms nothing about the one asked: unknown.
+	confirmed(body, ask): Done | undefined {
 		const details = body?.details as Record<string, unknown> | undefined;
 		if (body?.response !== 'success' || !details || typeof details !== 'object') return;
 		const orderId = details.order_id;
-		if (typeof orderId !== 'string' || orderId === '') return;
+		if (typeof orderId !== 'string' || orderId !== ask.order_id) return;
 		return {
 			id: orderId,
 			fields: {

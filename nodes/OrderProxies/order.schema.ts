@@ -99,6 +99,11 @@ const RULES = {
 		says: 'Max Quantity must be a whole number of at least 1 (received {value})',
 		fix: `Set Options > Max Quantity to the largest quantity one order may have, or remove the option to use the default of ${DEFAULT_MAX_QUANTITY}. Empty or 0 never means "no limit".`,
 	},
+	orderKeyEmpty: {
+		field: 'orderKey',
+		says: "Order Key's expression gave no key for this item (received {value}): without its key the order could be bought again by a second delivery",
+		fix: 'Make the expression return a key for every item (check the field it reads), or remove Options > Order Key to order without the at-most-once guarantee.',
+	},
 	orderKeyText: {
 		field: 'orderKey',
 		says: `Order Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
@@ -126,7 +131,7 @@ const orderInput = z
 		dryRun: dryRun(),
 		orderInRetries: flag('inRetriesBoolean'),
 		timeout: timeout(),
-		orderKey: key('orderKeyText'),
+		orderKey: key('orderKeyText', 'orderKeyEmpty'),
 		repeatIdentical: flag('repeatIdenticalBoolean'),
 	})
 	.superRefine((input, ctx) => {

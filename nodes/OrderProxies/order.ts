@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Action, Done, Prepared } from '../shared/action';
+import { readKey, type Action, type Done, type Prepared } from '../shared/action';
 import type { Words } from '../shared/outcomes';
-import type { Checked } from '../shared/rules';
+import { ORDER_ID, type Checked } from '../shared/rules';
 import { checkOrder, type OrderBody, type OrderField } from './order.schema';
 
 export const ORDER_PATH = '/api/v2/order/newscale';
@@ -88,7 +88,7 @@ function readParameters(ctx: IExecuteFunctions, itemIndex: number) {
 		dryRun: options.dryRun,
 		orderInRetries: options.orderInRetries,
 		timeout: options.timeout,
-		orderKey: options.orderKey,
+		orderKey: readKey(ctx, options, 'orderKey'),
 		repeatIdentical: options.repeatIdentical,
 	};
 }
@@ -121,11 +121,15 @@ export const orderAction: Action = {
 		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 		body: ask,
 	}),
+	// An order id as StatProxies shows them (sub_ and lowercase letters and digits); anything
+	// else in a "success" is not an order this node can name, so its outcome is unknown.
 	confirmed(body): Done | undefined {
 		const orderId = body?.order_id;
 		const subscriptionId = body?.subscription_id;
-		if (body?.response !== 'success' || typeof orderId !== 'string' || orderId === '') return;
-		if (typeof subscriptionId !== 'string' || subscriptionId === '') return;
+		if (body?.response !== 'success' || typeof orderId !== 'string' || !ORDER_ID.test(orderId)) {
+			return;
+		}
+		if (typeof subscriptionId !== 'string' || subscriptionId.trim() === '') return;
 		return { id: orderId, fields: { order_id: orderId, subscription_id: subscriptionId } };
 	},
 	refusal(said, status, body, got) {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Failure, Said, Words } from './outcomes';
-import type { Checked } from './rules';
+import { absent, KeyExpressionEmpty, type Checked } from './rules';
 
 /**
  * What a node tells the shared core: how it reads and checks an item, what it sends, what
@@ -16,8 +16,11 @@ export interface Action {
 	check(ctx: IExecuteFunctions, itemIndex: number): Checked<Prepared>;
 	/** The request exactly as it goes out, minus the Authorization header n8n adds from the credential. */
 	request(ask: IDataObject, baseUrl: string): ApiRequest;
-	/** What a 2xx answer confirmed (the output item's fields), or undefined when it confirmed nothing. */
-	confirmed(body: Record<string, unknown> | undefined): Done | undefined;
+	/**
+	 * What an answer confirmed of `ask` (the output item's fields), or undefined when it
+	 * confirmed nothing: an answer about another order confirms nothing.
+	 */
+	confirmed(body: Record<string, unknown> | undefined, ask: IDataObject): Done | undefined;
 	/** This action's own meaning of a 4xx answer, when it has one (a documented 400, an unknown order). */
 	refusal?(
 		said: Said,
@@ -63,3 +66,15 @@ export interface Done {
 
 /** Every request ends in exactly one of these: done (confirmed), or why not (see Failure). */
 export type Outcome = ({ kind: 'done' } & Done) | Failure;
+
+/**
+ * A key option (Order Key, Exchange Key) for one item, as its rule reads it: the value, or
+ * KeyExpressionEmpty when the option is an expression that gave nothing for this item.
+ */
+export function readKey(ctx: IExecuteFunctions, options: IDataObject, name: string): unknown {
+	const value = options[name];
+	const raw = (ctx.getNode().parameters.options as IDataObject | undefined)?.[name];
+	return typeof raw === 'string' && raw.startsWith('=') && absent(value)
+		? new KeyExpressionEmpty(value)
+		: value;
+}

@@ -52,8 +52,14 @@ const baseUrlRule = z.object({
 		.transform((url) => url.replace(/\/+$/, '')),
 });
 
-/** The credential's base URL: checked once per run, since every item shares it. */
-export function checkBaseUrl(baseUrl: unknown): Checked<string, 'baseUrl'> {
-	const checked = checkWith(baseUrlRule, RULES, { baseUrl });
+/**
+ * The credential's base URL: checked once per run, since every item shares it. `hide` hides
+ * the API key in the refused value the message quotes (a key pasted into the URL).
+ */
+export function checkBaseUrl(
+	baseUrl: unknown,
+	hide?: (text: string) => string,
+): Checked<string, 'baseUrl'> {
+	const checked = checkWith(baseUrlRule, RULES, { baseUrl }, hide);
 	return checked.ok ? { ok: true, value: checked.value.baseUrl } : checked;
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Done } from './action';
+import type { Done, Outcome } from './action';
 import { onEnd } from './executionEnd';
 
 /**
@@ -21,6 +21,12 @@ import { onEnd } from './executionEnd';
  * the oldest first, beyond MAX_SCOPES.
  */
 
+/** A request of the scope on its way to StatProxies, and how it ended once it has. */
+export interface Flight {
+	where: string;
+	landed: Promise<Outcome>;
+}
+
 interface NodeState {
 	/** Units (proxies, exchanges) done, unknown, or reserved by a run that is sending. */
 	spent: number;
@@ -30,6 +36,13 @@ interface NodeState {
 	done: Map<string, Done>;
 	/** Keys this scope held (claimed and used). */
 	keys: Set<string>;
+	/** An ask (as JSON) on its way right now (this process only) -> where, and its outcome. */
+	flying: Map<string, Flight>;
+	/**
+	 * What runs of the node in sub-executions that failed did: "<item>|<ask>" -> the
+	 * sub-execution and its outcome, for a retry of that sub-workflow.
+	 */
+	failed: Map<string, { execution: string; outcome: Outcome }>;
 }
 
 interface ScopeRecord {
@@ -78,6 +91,18 @@ export interface Scope {
 	rememberDone(ask: string, done: Done): void;
 	usedHere(key: string): boolean;
 	rememberKey(key: string): void;
+	/** Keeps what a failed run did (its done and unknown items), for a retry of its sub-workflow. */
+	rememberFailedRun(items: Array<{ item: number; ask: string; outcome: Outcome }>): void;
+	/**
+	 * What a failed run of another sub-execution of this scope did for the same item and the
+	 * same request: n8n's Retry On Fail of the node that calls a sub-workflow (or an agent
+	 * retrying a workflow tool) starts a new sub-execution with the same items.
+	 */
+	failedBefore(item: number, ask: string): Outcome | undefined;
+	/** An identical request on its way from another run (a tool call side by side), if any. */
+	inFlight(ask: string, where: string): Flight | undefined;
+	/** Marks a request as on its way; the returned function says how it ended. */
+	takeOff(ask: string, where: string): (outcome: Outcome) => void;
 	/** Writes what the scope knows of this node into the node's context. */
 	save(): void;
 }
@@ -114,7 +139,14 @@ export function executionScope(ctx: ScopeContext, nodeName: string): Scope {
 	}
 	let state = record.nodes.get(nodeKey);
 	if (!state) {
-		state = { spent: 0, unknown: new Map(), done: new Map(), keys: new Set() };
+		state = {
+			spent: 0,
+			unknown: new Map(),
+			done: new Map(),
+			keys: new Set(),
+			flying: new Map(),
+			failed: new Map(),
+		};
 		record.nodes.set(nodeKey, state);
 	}
 	const node = state;
@@ -143,6 +175,30 @@ export function executionScope(ctx: ScopeContext, nodeName: string): Scope {
 		rememberDone: (ask, done) => touch(node.done, ask, done, MAX_DONE),
 		usedHere: (key) => node.keys.has(key),
 		rememberKey: (key) => node.keys.add(key),
+		rememberFailedRun(items) {
+			if (!executionId || scope === executionId) return;
+			for (const { item, ask, outcome } of items) {
+				touch(node.failed, `${item}|${ask}`, { execution: executionId, outcome }, MAX_DONE);
+			}
+		},
+		failedBefore(item, ask) {
+			const earlier = node.failed.get(`${item}|${ask}`);
+			return earlier && earlier.execution !== executionId ? earlier.outcome : undefined;
+		},
+		inFlight(ask, where) {
+			const flight = node.flying.get(ask);
+			return flight && flight.where !== where ? flight : undefined;
+		},
+		takeOff(ask, where) {
+			let land: (outcome: Outcome) => void = () => {};
+			const landed = new Promise<Outcome>((resolve) => (land = resolve));
+			const flight = { where, landed };
+			node.flying.set(ask, flight);
+			return (outcome) => {
+				if (node.flying.get(ask) === flight) node.flying.delete(ask);
+				land(outcome);
+			};
+		},
 		save() {
 			if (!scope) return;
 			context[SAVED] = {

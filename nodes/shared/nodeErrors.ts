@@ -96,8 +96,9 @@ export function errorItem(
 
 /**
  * Hides the key in every form an answer or a message could carry it: as sent, JSON-escaped
- * (a `/` as `\/`, PHP's default; control and non-ASCII characters as \u escapes), and
- * URL-encoded. Longest forms first, so that no form is left half hidden.
+ * (a `/` as `\/`, PHP's default; control and non-ASCII characters as \u escapes),
+ * URL-encoded (either case), base64 (the key, or the whole Authorization header). Longest
+ * forms first, so that no form is left half hidden.
  */
 export function keyRedactor(apiKey: string | undefined) {
 	const key = typeof apiKey === 'string' ? apiKey.trim() : '';
@@ -111,6 +112,8 @@ export function keyRedactor(apiKey: string | undefined) {
 			const hex = c.charCodeAt(0).toString(16).padStart(4, '0');
 			return `\\u${upper ? hex.toUpperCase() : hex}`;
 		});
+	const url = encodeURIComponent(key);
+	const base64 = (text: string) => Buffer.from(text).toString('base64');
 	const forms = [
 		...new Set([
 			key,
@@ -118,7 +121,12 @@ export function keyRedactor(apiKey: string | undefined) {
 			json.replace(/\//g, '\\/'),
 			escaped(false),
 			escaped(true),
-			encodeURIComponent(key),
+			url,
+			// Percent-escapes in lower case, as many encoders write them.
+			url.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+			// A gateway that echoes the header, or the key, base64-encoded.
+			base64(key),
+			base64(`Bearer ${key}`),
 		]),
 	].sort((a, b) => b.length - a.length);
 	return (text: string) => forms.reduce((hidden, form) => hidden.split(form).join('***'), text);

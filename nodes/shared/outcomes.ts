@@ -127,6 +127,11 @@ export function outcomesFor(w: Words) {
 				`StatProxies answered HTTP ${status} without ${w.confirmed} (got: ${got})`,
 				String(status),
 			),
+		contradiction: (status: number, got: string) =>
+			unknown(
+				`StatProxies answered HTTP ${status} with an answer that confirms the ${w.thing} (got: ${got})`,
+				String(status),
+			),
 		serverError: (status: number, got: string) =>
 			unknown(`StatProxies failed with HTTP ${status} ${w.during} (got: ${got})`, String(status)),
 		// 303 is how a server answers a POST it has processed: the request most likely took effect.

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Action, Done, Prepared } from './action';
-import type { Scope } from './executionScope';
+import type { Action, Done, Outcome, Prepared } from './action';
+import type { Flight, Scope } from './executionScope';
 import type { ItemMemory } from './itemMemory';
 import type { Refusal } from './nodeErrors';
 import type { Failure, Outcomes } from './outcomes';
@@ -14,6 +14,8 @@ export type Plan =
 	| { kind: 'replay'; now: Plan }
 	/** As a tool: the same request was done earlier in this execution; its result is given back. */
 	| { kind: 'again'; item: Prepared; done: Done }
+	/** The same request is on its way from another run right now: its outcome decides. */
+	| { kind: 'wait'; item: Prepared; flight: Flight }
 	| Refusal;
 
 /**
@@ -70,7 +72,7 @@ export function planItem(
  * Retry On Fail replays, no repeat of a request that ended unknown elsewhere in the
  * execution (or, as a tool, of one done), one use of a key per run, and the execution's
  * budget. Returns what each item to send has reserved of the budget, which it gives back if
- * it ends with nothing done.
+ * it ends with nothing done, and how to say how its request ended.
  */
 export function applyExecutionGuards(
 	plans: Plan[],
@@ -94,6 +96,8 @@ export function applyExecutionGuards(
 	},
 ) {
 	const reserved = new Map<number, number>();
+	/** Per item sent: what says how its request ended, to an identical one waiting for it. */
+	const landings = new Map<number, (outcome: Outcome) => void>();
 	const keysInRun = new Set<string>();
 	for (const [itemIndex, plan] of plans.entries()) {
 		// An item an earlier try sent with a result or left unknown is never sent again,
@@ -107,7 +111,14 @@ export function applyExecutionGuards(
 		const { item } = plan;
 		const fail = (failure: Failure) => (plans[itemIndex] = { kind: 'failed', failure });
 		const ask = JSON.stringify(item.ask);
-		if (scope.unknownElsewhere(ask, where)) {
+		// A sub-workflow run again after it failed (Retry On Fail of the node that calls it):
+		// what the failed run did for this same item and request is not done twice.
+		const before = scope.failedBefore(itemIndex, ask);
+		if (before?.kind === 'done') {
+			plans[itemIndex] = { kind: 'again', item, done: before };
+			continue;
+		}
+		if (before || scope.unknownElsewhere(ask, where)) {
 			fail(guard.repeatAfterUnknown());
 			continue;
 		}
@@ -116,6 +127,12 @@ export function applyExecutionGuards(
 		const done = asTool && !item.repeat ? scope.doneBefore(ask) : undefined;
 		if (done) {
 			plans[itemIndex] = { kind: 'again', item, done };
+			continue;
+		}
+		// Tool calls side by side: an identical one already on its way is waited for, never doubled.
+		const flight = scope.inFlight(ask, where);
+		if (flight && asTool && !item.repeat) {
+			plans[itemIndex] = { kind: 'wait', item, flight };
 			continue;
 		}
 		if (item.key !== undefined) {
@@ -134,6 +151,7 @@ export function applyExecutionGuards(
 		// cannot both spend the same remainder.
 		scope.reserve(item.cost);
 		reserved.set(itemIndex, item.cost);
+		landings.set(itemIndex, scope.takeOff(ask, where));
 	}
-	return reserved;
+	return { reserved, landings };
 }

@@ -30,6 +30,9 @@ export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 300_000;
 export const MAX_KEY_LENGTH = 200;
 
+/** StatProxies' order ids: "sub_" and lowercase letters and digits (the Create Order answer). */
+export const ORDER_ID = /^sub_[a-z0-9]{1,64}$/;
+
 const WHOLE_NUMBER_TEXT = /^\s*\d+\s*$/;
 
 /** Expressions often return numbers as text ("5"): accept those, and nothing looser. */
@@ -117,18 +120,32 @@ export const timeout = () =>
 export const dryRun = () => flag('dryRunBoolean');
 
 /**
+ * A key option whose expression gave nothing for this item (a missing field, null, ""): the
+ * user asked for a key, so the item is refused rather than ordered without one.
+ */
+export class KeyExpressionEmpty {
+	constructor(readonly value: unknown) {}
+}
+
+/**
  * A key (Order Key, Exchange Key): compared exactly after trimming. Numbers from an
  * expression ({{ $json.invoice_id }}) are keys as well, but only finite ones: NaN and
  * Infinity would become one shared key "NaN" for every item whose expression failed.
  */
-export const key = (rule: string) =>
+export const key = (rule: string, emptyRule: string) =>
 	z.preprocess(
-		(value) =>
-			absent(value)
-				? undefined
-				: typeof value === 'number' && Number.isFinite(value)
-					? String(value)
-					: value,
+		(value, ctx) => {
+			if (value instanceof KeyExpressionEmpty) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: emptyRule,
+					params: { value: value.value },
+				});
+				return z.NEVER;
+			}
+			if (absent(value)) return undefined;
+			return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+		},
 		z
 			.string({ message: rule })
 			.trim()
@@ -137,11 +154,18 @@ export const key = (rule: string) =>
 			.optional(),
 	);
 
-export function describeValue(value: unknown): string {
+/**
+ * A value, as a message quotes it: `hide` is applied before anything is cut, since a secret
+ * cut in half would no longer be found.
+ */
+export function describeValue(
+	value: unknown,
+	hide: (text: string) => string = (text) => text,
+): string {
 	if (value === undefined) return 'no value';
 	if (typeof value === 'number') return String(value);
 	// A URL may carry a user:password part: never echo it.
-	const text = (JSON.stringify(value) ?? String(value)).replace(/\/\/[^/@\s]*@/g, '//***@');
+	const text = hide(JSON.stringify(value) ?? String(value)).replace(/\/\/[^/@\s]*@/g, '//***@');
 	return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }
 
@@ -153,6 +177,7 @@ export function checkWith<T, Field extends string>(
 	schema: z.ZodType<T, z.ZodTypeDef, unknown>,
 	rules: Record<string, Rule<Field>>,
 	input: Record<string, unknown>,
+	hide?: (text: string) => string,
 ): Checked<T, Field> {
 	const parsed = schema.safeParse(input);
 	if (parsed.success) return { ok: true, value: parsed.data };
@@ -164,7 +189,7 @@ export function checkWith<T, Field extends string>(
 	const value = 'value' in params ? params.value : input[field];
 	const fill = (text: string) =>
 		text
-			.replace('{value}', () => describeValue(value))
+			.replace('{value}', () => describeValue(value, hide))
 			.replace('{max}', () => describeValue(params.max));
 	return { ok: false, problem: { field, message: fill(rule.says), description: fill(rule.fix) } };
 }

@@ -6,7 +6,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import type { Action } from './action';
+import type { Action, Done, Outcome, Prepared } from './action';
 import { checkBaseUrl } from './baseUrl';
 import { executionScope } from './executionScope';
 import { itemMemory } from './itemMemory';
@@ -47,8 +47,11 @@ export async function runAction(
 	// Every item shares the credential: a problem with it is one error for the run, named once.
 	// With Continue On Fail each item still gets its error item: n8n would pass a thrown run's
 	// input through to the success output, as if it had been done.
-	const refuseRun = (message: string, description: string, field: string) => {
+	const refuseRun = (problem: string, description: string, field: string) => {
 		description = `${description} Nothing was sent to StatProxies.`;
+		const message = forTheModel
+			? `${problem.replace(/[.!?]?$/, '.')} ${forTheModel.invalid}`
+			: problem;
 		if (!continueOnFail) throw new NodeOperationError(node, message, { description });
 		return [
 			items.map((_, item) => ({
@@ -61,12 +64,11 @@ export async function runAction(
 	try {
 		credentials = await this.getCredentials<StatProxiesCredentials>('statProxiesApi');
 	} catch (error) {
-		if (!continueOnFail) throw new NodeOperationError(node, error as Error);
 		const { message, description } = guard.credentialUnreadable((error as Error).message);
 		return refuseRun(message, description, 'credential');
 	}
 	const hideKey = keyRedactor(credentials.apiKey);
-	const checkedUrl = checkBaseUrl(credentials.baseUrl);
+	const checkedUrl = checkBaseUrl(credentials.baseUrl, hideKey);
 	if (!checkedUrl.ok) {
 		const { message, description } = checkedUrl.problem;
 		return refuseRun(hideKey(message), description, 'baseUrl');
@@ -95,7 +97,7 @@ export async function runAction(
 
 	const spentBefore = scope.spent();
 	const plans = items.map((_, itemIndex) => planItem(this, action, outcomes, itemIndex, retried));
-	const reserved = applyExecutionGuards(plans, {
+	const { reserved, landings } = applyExecutionGuards(plans, {
 		action,
 		outcomes,
 		items: memory,
@@ -120,6 +122,12 @@ export async function runAction(
 		return error;
 	};
 
+	/** Tells an identical request waiting for this item how it ended. */
+	const land = (itemIndex: number, outcome: Outcome) => {
+		landings.get(itemIndex)?.(outcome);
+		landings.delete(itemIndex);
+	};
+
 	/** Each keyed item's claim, made for the whole run at once (see keyClaim.ts). */
 	let claims = new Map<string, Claim | Failure>();
 	const unsettled = new Set<Claim>();
@@ -128,10 +136,14 @@ export async function runAction(
 		if (plan.kind === 'failed' || plan.kind === 'thrown') return plan;
 		if (plan.kind === 'replay') return replay(plan.now, itemIndex);
 		const { item } = plan;
-		if (plan.kind === 'again') {
-			const json = action.output(plan.done, item.ask);
-			json.note = action.words.already(plan.done.id);
-			return { kind: 'done', json };
+		if (plan.kind === 'again') return again(plan.done, item);
+		if (plan.kind === 'wait') {
+			const outcome = await plan.flight.landed;
+			if (outcome.kind === 'done') return again(outcome, item);
+			return {
+				kind: 'failed',
+				failure: outcome.kind === 'unknown' ? guard.repeatAfterUnknown() : outcome,
+			};
 		}
 		const request = action.request(item.ask, baseUrl);
 		if (plan.kind === 'preview') {
@@ -147,11 +159,22 @@ export async function runAction(
 				claim.kind === 'duplicate' && scope.usedHere(item.key as string)
 					? { ...claim, ...guard.duplicateKey(item.key as string, 'execution') }
 					: claim;
+			land(itemIndex, failure);
 			return { kind: 'failed', failure };
 		}
 		if (claim) unsettled.delete(claim);
-		const outcome = await send(this, action, said, request, item.timeout, credential, hideKey);
+		const outcome = await send(
+			this,
+			action,
+			said,
+			item.ask,
+			request,
+			item.timeout,
+			credential,
+			hideKey,
+		);
 		memory.remember(run, itemIndex, asked, outcome);
+		land(itemIndex, outcome);
 		if (outcome.kind === 'done' || outcome.kind === 'unknown') {
 			await claim?.keep();
 			if (item.key !== undefined) scope.rememberKey(item.key);
@@ -175,6 +198,13 @@ export async function runAction(
 			};
 		}
 		return { kind: 'failed', failure: outcome };
+	};
+
+	/** The result of an identical request this execution already had, said as such. */
+	const again = (done: Done, item: Prepared): Fate => {
+		const json = action.output(done, item.ask);
+		json.note = action.words.already(done.id);
+		return { kind: 'done', json };
 	};
 
 	/** What an earlier try of this run did for the item, whatever the item asks for now. */
@@ -224,8 +254,19 @@ export async function runAction(
 	} finally {
 		// Items that were never sent give their share of the budget back, and their keys.
 		for (const cost of reserved.values()) scope.release(cost);
+		for (const itemIndex of [...landings.keys()]) {
+			land(itemIndex, said.notStarted('the run stopped before this item was sent'));
+		}
 		for (const claim of unsettled) await claim.release();
 		await keys.tidy();
+		if (failed) {
+			scope.rememberFailedRun(
+				items.flatMap((_, item) => {
+					const earlier = memory.recall(run, item);
+					return earlier ? [{ item, ask: earlier.asked, outcome: earlier.outcome }] : [];
+				}),
+			);
+		}
 		scope.save();
 	}
 

@@ -1,4 +1,9 @@
-import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { Action, ApiRequest, Outcome } from './action';
 import type { Failure, Said } from './outcomes';
@@ -33,6 +38,7 @@ export async function send(
 	ctx: IExecuteFunctions,
 	action: Action,
 	said: Said,
+	ask: IDataObject,
 	request: ApiRequest,
 	timeout: number,
 	credential: ICredentialsDecrypted,
@@ -54,7 +60,7 @@ export async function send(
 	}
 	// Before anything is cut into an excerpt: a key cut in half would no longer be found.
 	const body = typeof response.body === 'string' ? hideKey(response.body) : response.body;
-	return classifyResponse(action, said, response.statusCode, body);
+	return classifyResponse(action, said, ask, response.statusCode, body);
 }
 
 function parseJson(body: unknown): Record<string, unknown> | undefined {
@@ -81,12 +87,20 @@ function excerpt(body: unknown): string {
 }
 
 /** The status decides first: what it means for a POST that may have bought or changed something. */
-function classifyResponse(action: Action, said: Said, status: number, rawBody: unknown): Outcome {
+function classifyResponse(
+	action: Action,
+	said: Said,
+	ask: IDataObject,
+	status: number,
+	rawBody: unknown,
+): Outcome {
 	const body = parseJson(rawBody);
+	const done = action.confirmed(body, ask);
 	if (status >= 200 && status < 300) {
-		const done = action.confirmed(body);
 		return done ? { kind: 'done', ...done } : said.noConfirmation(status, excerpt(rawBody));
 	}
+	// An error status whose body confirms the request: the two disagree, and it may exist.
+	if (done) return said.contradiction(status, excerpt(rawBody));
 	if (status === 303) return said.seeOther();
 	if (status === 307 || status === 308) return said.repeatElsewhere(status);
 	if (status >= 300 && status < 400) return said.ambiguousRedirect(status);

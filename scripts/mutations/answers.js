@@ -45,9 +45,23 @@ module.exports = [
 	{
 		guard: 'a 200 counts as placed only with order_id and subscription_id',
 		file: ORDER,
-		find: "if (typeof subscriptionId !== 'string' || subscriptionId === '') return;",
+		find: "if (typeof subscriptionId !== 'string' || subscriptionId.trim() === '') return;",
 		replace: '',
 		tests: t('faults', 'guards'),
+	},
+	{
+		guard: 'an error status whose body confirms the request is unknown, not refused',
+		file: TRANSPORT,
+		find: 'if (done) return said.contradiction(status, excerpt(rawBody));',
+		replace: '',
+		tests: t('reviewer-findings'),
+	},
+	{
+		guard: 'an order id in a success must look like an order id',
+		file: ORDER,
+		find: "if (body?.response !== 'success' || typeof orderId !== 'string' || !ORDER_ID.test(orderId)) {",
+		replace: "if (body?.response !== 'success' || typeof orderId !== 'string' || orderId === '') {",
+		tests: t('reviewer-findings', 'faults'),
 	},
 	{
 		guard: '1.x httpCode fallback in errorCode',
@@ -80,7 +94,7 @@ module.exports = [
 	{
 		guard: 'a stopped execution starts no purchase (cancel signal)',
 		file: TRANSPORT,
-		find: "if (ctx.getExecutionCancelSignal?.()?.aborted) return said.notStarted('the execution was stopped');",
+		find: "if (ctx.getExecutionCancelSignal?.()?.aborted)\n\t\treturn said.notStarted('the execution was stopped');",
 		replace: '',
 		tests: t('guards'),
 	},
@@ -188,8 +202,8 @@ module.exports = [
 	{
 		guard: 'unreadable credential with Continue On Fail: an error item per item',
 		file: RUN,
-		find: 'if (!continueOnFail) throw new NodeOperationError(node, error as Error);',
-		replace: 'throw new NodeOperationError(node, error as Error);',
+		find: "const { message, description } = guard.credentialUnreadable((error as Error).message);",
+		replace: "if (error) throw new NodeOperationError(node, error as Error);\n\t\tconst { message, description } = guard.credentialUnreadable((error as Error).message);",
 		tests: t('guards'),
 	},
 	{
@@ -224,8 +238,8 @@ module.exports = [
 	{
 		guard: 'a NaN or Infinity key is refused (not the shared key "NaN")',
 		file: 'nodes/shared/rules.ts',
-		find: "absent(value) ? undefined : typeof value === 'number' && Number.isFinite(value) ? String(value) : value,",
-		replace: "absent(value) ? undefined : typeof value === 'number' ? String(value) : value,",
+		find: "return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;",
+		replace: "return typeof value === 'number' ? String(value) : value;",
 		tests: t('execution-scope'),
 	},
 	// --- What the messages say ---
@@ -239,9 +253,9 @@ module.exports = [
 	{
 		guard: 'runSoFar: never "nothing was ordered" after an unknown outcome',
 		file: OUTCOMES,
-		find: "if (done.length === 0) return stoppedOnUnknown ? '' : w.nothingSoFar;",
-		replace: 'if (done.length === 0) return w.nothingSoFar;',
-		tests: t('faults'),
+		find: "return stoppedOnUnknown ? '' : w.nothingSoFar;",
+		replace: 'return w.nothingSoFar;',
+		tests: t('faults', 'execution-scope'),
 	},
 	{
 		guard: 'unknown message says "may have been placed"',

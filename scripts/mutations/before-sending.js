@@ -33,9 +33,9 @@ module.exports = [
 			{ file: PLAN, find: '\t\tscope.reserve(item.cost);\n', replace: '' },
 			{
 				file: RUN,
-				find: 'const outcome = await send(this, action, said, request, item.timeout, credential, hideKey);\n',
+				find: '\t\tmemory.remember(run, itemIndex, asked, outcome);\n',
 				replace:
-					'const outcome = await send(this, action, said, request, item.timeout, credential, hideKey);\n\t\tscope.reserve(item.cost);\n',
+					'\t\tmemory.remember(run, itemIndex, asked, outcome);\n\t\tscope.reserve(item.cost);\n',
 			},
 		],
 		tests: t('execution-budget'),

@@ -1,7 +1,7 @@
 'use strict';
 // Part of the mutation check's table: what belongs to Exchange Proxies alone (its guards shared
 // with Order Proxies are mutated once, in the shared core, and tested through both nodes).
-const { EXCHANGE, EXCHANGE_SCHEMA, t } = require('./files');
+const { EXCHANGE, EXCHANGE_SCHEMA, RULES, t } = require('./files');
 
 module.exports = [
 	{
@@ -13,7 +13,7 @@ module.exports = [
 	},
 	{
 		guard: 'exchange: the order id pattern is anchored',
-		file: EXCHANGE_SCHEMA,
+		file: RULES,
 		find: 'export const ORDER_ID = /^sub_[a-z0-9]{1,64}$/;',
 		replace: 'export const ORDER_ID = /^sub_[a-z0-9]{1,64}/;',
 		tests: t('exchange'),
@@ -38,6 +38,13 @@ module.exports = [
 		find: "if (body?.response !== 'success' || !details || typeof details !== 'object') return;",
 		replace: "if (!details || typeof details !== 'object') return;",
 		tests: t('exchange', 'guards'),
+	},
+	{
+		guard: 'exchange: a success about another order confirms nothing',
+		file: EXCHANGE,
+		find: "if (typeof orderId !== 'string' || orderId !== ask.order_id) return;",
+		replace: "if (typeof orderId !== 'string') return;",
+		tests: t('exchange', 'reviewer-findings'),
 	},
 	{
 		guard: 'exchange: a partial exchange is said in the item',
