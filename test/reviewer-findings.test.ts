@@ -52,6 +52,17 @@ describe('F1 Order Key: an item whose key evaluates to nothing is never ordered 
 			expect(errorOf(first.output[1])).toMatchObject({ outcome: 'invalid', field: 'orderKey' });
 		},
 	);
+
+	test("the fallback the refusal suggests, a key of the item's own: both items are ordered, once each", async () => {
+		const orderKey = "={{ $json.invoice ?? $execution.id + '-' + $itemIndex }}";
+		const result = await runWorkflow({
+			credential: sandboxCredential(sandbox),
+			parameters: { ...ORDER_PER_CUSTOMER, options: { orderKey } },
+			items: [{ customer: 'itema', invoice: 'inv-1' }, { customer: 'itemb' }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(boughtCustomers(sandbox).sort()).toEqual(['itema', 'itemb']);
+	});
 });
 
 /** One AI agent tool call of one execution: the node as its tool, the model's arguments as the item. */

@@ -69,7 +69,7 @@ const RULES = {
 	exchangeKeyEmpty: {
 		field: 'exchangeKey',
 		says: "Exchange Key's expression gave no key for this item (received {value}): without its key the proxies could be exchanged again by a second run",
-		fix: 'Make the expression return a key for every item (check the field it reads), or remove Options > Exchange Key to exchange without the at-most-once guarantee.',
+		fix: "Make the expression return a key for every item (check the field it reads). Items that may come without one can get a key of their own: {{ $json.request_id ?? $execution.id + '-' + $itemIndex }}. Or remove Options > Exchange Key to exchange without the at-most-once guarantee.",
 	},
 	exchangeKeyText: {
 		field: 'exchangeKey',

@@ -102,7 +102,7 @@ const RULES = {
 	orderKeyEmpty: {
 		field: 'orderKey',
 		says: "Order Key's expression gave no key for this item (received {value}): without its key the order could be bought again by a second delivery",
-		fix: 'Make the expression return a key for every item (check the field it reads), or remove Options > Order Key to order without the at-most-once guarantee.',
+		fix: "Make the expression return a key for every item (check the field it reads). Items that may come without one can get a key of their own: {{ $json.request_id ?? $execution.id + '-' + $itemIndex }}. Or remove Options > Order Key to order without the at-most-once guarantee.",
 	},
 	orderKeyText: {
 		field: 'orderKey',
