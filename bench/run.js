@@ -5,7 +5,9 @@
 // the other. The table goes to stdout (Markdown, ready for the README), everything measured to
 // bench/results/latest.json (bench/results/partial.json when only some parts ran). Times are
 // medians with their spread, compared as ratios: the machines are shared and noisy. Nothing
-// here asserts a time. A run of every part also rewrites the table of docs/performance.md.
+// here asserts a time. A run of every part also rewrites the table of docs/performance.md and
+// the summary in the README's Performance section. Every part has a noise check (the same work
+// measured twice), and each goal's verdict reads against it: "met", "within noise", "missed".
 //   node bench/run.js [overhead] [n8n] [load] [memory] [size]   (default: all five)
 // Knobs (environment): BENCH_ROUNDS, BENCH_ITEMS, BENCH_N8N_RUNS, BENCH_N8N_PAIRS,
 // BENCH_LOAD_PROCESSES, BENCH_MEMORY_SIZES, and BENCH_PACKAGE_DIR to measure another build.
@@ -14,7 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ROOT, REPO } = require('./lib/context');
-const { GOALS, table } = require('./lib/table');
+const { GOALS, summary, table } = require('./lib/table');
 const { commit, writeMeasured } = require('../lab/docs');
 
 const PARTS = ['overhead', 'n8n', 'load', 'memory', 'size'];
@@ -86,8 +88,10 @@ async function main() {
 	);
 	process.stdout.write(`${markdown}\n\nWrote ${path.relative(process.cwd(), file)}\n`);
 	// Only a run of every part stands for the package: it replaces the table in the docs.
-	if (file === RESULTS)
+	if (file === RESULTS) {
 		process.stdout.write(`Wrote ${writeMeasured('docs/performance.md', 'bench', markdown)}\n`);
+		process.stdout.write(`Wrote ${writeMeasured('README.md', 'bench', summary(results, facts))}\n`);
+	}
 }
 
 main().catch((error) => {
