@@ -14,6 +14,7 @@
 // the README only when every step ran and every check held; it always writes everything it
 // measured to bench/results/first-run.json. About 10 minutes and, while it runs, the disk of
 // one more n8n install (removed at the end).
+//   node scripts/first-run.js --from-results   writes the README's sentence again from that file
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -140,6 +141,31 @@ function leftovers(cache) {
 	return fs.existsSync(cache) ? fs.readdirSync(cache).filter((n) => n.includes('.partial-')) : [];
 }
 
+/** The README's sentence, from what was measured. */
+function render(out) {
+	const { facts } = out;
+	const d = out.devInstall;
+	const stop = (part) => `${Math.max(0, part.stop.stopSeconds).toFixed(1)} s`;
+	return (
+		`Measured by \`node scripts/first-run.js\` on ${facts.date.slice(0, 10)}, commit ${facts.commit ?? 'unknown'}, ` +
+		`${facts.cpus} × ${facts.cpuModel}, load average ${facts.loadAverage[0]} at the start: ` +
+		`\`npm install\` leaves ${mb(d.bytes)} in node_modules (largest: ${d.largest.map((f) => `${f.name} ${mb(f.bytes)}`).join(', ')}; n8n-core itself ${mb(d.n8nCore)}); ` +
+		`\`npm test\` took ${seconds(out.npmTest.ms)} s (${out.npmTest.tally}); ` +
+		`the first \`npm start\` installed n8n ${DEFAULT_VERSION} (${gb(out.cold.installBytes)}) in ${out.cold.installSeconds} s, ` +
+		`never silent for more than ${seconds(out.cold.longestSilenceMs)} s, and was ready after ${seconds(out.cold.readyMs)} s; ` +
+		`the next was ready after ${seconds(out.warm.readyMs)} s; ` +
+		`Ctrl-C printed \`Stopped.\` ${stop(out.warm)} later (during the install: ${stop(out.interrupted)}, its unfinished folder removed).`
+	);
+}
+
+/** --from-results: writes the README's sentence again from bench/results/first-run.json. */
+function fromResults() {
+	const out = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+	if (out.problems.length) throw new Error(`that run had problems: ${out.problems.join('; ')}`);
+	const text = render(out);
+	process.stdout.write(`${text}\nWrote ${writeMeasured('README.md', 'first-run', text)}\n`);
+}
+
 async function main() {
 	const facts = {
 		date: new Date().toISOString(),
@@ -221,16 +247,7 @@ async function main() {
 		log(`Wrote ${path.relative(process.cwd(), RESULTS)}`);
 	}
 
-	const d = out.devInstall;
-	const text =
-		`Measured by \`node scripts/first-run.js\` on ${facts.date.slice(0, 10)}, commit ${facts.commit ?? 'unknown'}, ` +
-		`${facts.cpus} × ${facts.cpuModel}, load average ${facts.loadAverage[0]} at the start: ` +
-		`\`npm install\` leaves ${mb(d.bytes)} in node_modules (largest: ${d.largest.map((f) => `${f.name} ${mb(f.bytes)}`).join(', ')}; n8n-core itself ${mb(d.n8nCore)}); ` +
-		`\`npm test\` took ${seconds(out.npmTest.ms)} s (${out.npmTest.tally}); ` +
-		`the first \`npm start\` installed n8n ${DEFAULT_VERSION} (${gb(out.cold.installBytes)}) in ${out.cold.installSeconds} s, ` +
-		`never silent for more than ${seconds(out.cold.longestSilenceMs)} s, and was ready after ${seconds(out.cold.readyMs)} s; ` +
-		`the next was ready after ${seconds(out.warm.readyMs)} s; ` +
-		`Ctrl-C ended with \`Stopped.\` ${Math.max(0, Math.round(out.warm.stop.stopSeconds))} s later (during the install: ${Math.max(0, Math.round(out.interrupted.stop.stopSeconds))} s, its unfinished folder removed).`;
+	const text = render(out);
 	process.stdout.write(`${text}\n`);
 	if (problems.length) {
 		process.stdout.write(
@@ -241,7 +258,9 @@ async function main() {
 	process.stdout.write(`Wrote ${writeMeasured('README.md', 'first-run', text)}\n`);
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+(process.argv.includes('--from-results') ? Promise.resolve().then(fromResults) : main()).catch(
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
