@@ -73,6 +73,7 @@ function memoryVerdict(memory) {
 		rise,
 		growth,
 		allowed,
+		leak,
 		controlPerItem,
 		left,
 		remembered,
@@ -139,8 +140,12 @@ function verdicts(results) {
 	return out;
 }
 
-function rows(results) {
+function rows(results, facts = {}) {
 	const out = [];
+	// Each part's header says the load average it ran at (1-min, at its start and its end).
+	const loads = facts.parts || {};
+	const at = (part) =>
+		loads[part] ? `, load average ${loads[part].loadBefore} → ${loads[part].loadAfter}` : '';
 	const v = verdicts(results);
 	const { overhead, n8n, load, memory, size } = results;
 	if (overhead) {
@@ -148,7 +153,7 @@ function rows(results) {
 		const c = overhead.perItem.cpuMs;
 		const rw = overhead.ratios.wallMs;
 		const rc = overhead.ratios.cpuMs;
-		const title = `1. ${overhead.items} orders in n8n-core's ExecuteContext, ${overhead.rounds} interleaved rounds`;
+		const title = `1. ${overhead.items} orders in n8n-core's ExecuteContext, ${overhead.rounds} interleaved rounds${at('overhead')}`;
 		out.push([title, '', '', '', '']);
 		const line = (label, key) => [
 			label,
@@ -213,7 +218,7 @@ function rows(results) {
 		out.push(['node / raw', ratioText(rw.nodeOverRaw), ratioText(rc.nodeOverRaw), 'info', '']);
 	}
 	if (n8n) {
-		const title = `2. real n8n ${n8n.n8nVersion}, ${n8n.items} items, ${n8n.runs} CLI runs × ${n8n.pairsPerRun} alternating pairs`;
+		const title = `2. real n8n ${n8n.n8nVersion}, ${n8n.items} items, ${n8n.runs} CLI runs × ${n8n.pairsPerRun} alternating pairs${at('n8n')}`;
 		out.push([title, '', '', '', '']);
 		const wm = n8n.warmPerItemMs;
 		const cm = n8n.coldPerItemMs;
@@ -247,7 +252,7 @@ function rows(results) {
 		]);
 	}
 	if (load) {
-		out.push([`3. load, ${load.processes} fresh processes`, '', '', '', '']);
+		out.push([`3. load, ${load.processes} fresh processes${at('load')}`, '', '', '', '']);
 		if (load.noiseCheck) {
 			out.push([
 				'noise check: odd / even processes; wall time beyond CPU time (waiting for the CPU); 90 % interval of the median',
@@ -267,7 +272,13 @@ function rows(results) {
 	}
 	if (memory) {
 		const m = v.memory;
-		out.push([`4. memory, dry run, ${memory.repeats} runs per size`, '', '', '', '']);
+		out.push([
+			`4. memory, dry run, ${memory.repeats} runs per size${at('memory')}`,
+			'',
+			'',
+			'',
+			'',
+		]);
 		out.push([
 			`output held, bytes per item (N = ${memory.sizes.join(', ')})`,
 			m.held.map((b) => f(b, 0)).join(', '),
@@ -300,7 +311,7 @@ function rows(results) {
 		out.push(['memory, all three checks', '', '', 'flat', m.verdict]);
 	}
 	if (size) {
-		out.push(['5. size', '', '', '', '']);
+		out.push([`5. size${at('size')}`, '', '', '', '']);
 		out.push([
 			'packed tarball (`npm pack`, README included)',
 			`**${f(size.tarballBytes / 1000, 1)} kB**`,
@@ -350,7 +361,7 @@ function summary(results, facts) {
 		);
 	return (
 		`Measured by \`${facts.command}\` on ${facts.date.slice(0, 10)}, commit ${facts.commit ?? 'unknown'}, ` +
-		`${facts.cpus} × ${facts.cpuModel}, load average ${facts.loadAverage[0]} at the start: ` +
+		`${facts.cpus} × ${facts.cpuModel}, load average ${facts.loadAverage[0]} at the start and ${facts.loadAverageAfter?.[0]} at the end: ` +
 		`${parts.join('; ')}.`
 	);
 }
@@ -372,7 +383,7 @@ function table(results, facts) {
 		`| ${header.join(' | ')} |`,
 		`|${header.map(() => '---').join('|')}|`,
 	];
-	for (const row of rows(results)) {
+	for (const row of rows(results, facts)) {
 		lines.push(
 			row.slice(1).every((cell) => cell === '')
 				? `| *${row[0]}* | | | | |`
