@@ -92,10 +92,11 @@ function verdicts(results) {
 		const interval = bootstrapRatio(wall('node'), wall('helper'));
 		const noise = Math.max(aa, interval.relativeHalfWidth);
 		// The same goal read on the node's own work (no network, far less noise): 1 + its share
-		// of the bare loop. Its noise: its own interval, and the bare loop's A/A check.
+		// of the bare loop. The share's relative noise is the larger of its own interval and the
+		// bare loop's A/A check (its denominator); in 1 + share it weighs share / (1 + share).
 		const own = rw.nodeOwnOverHelper.ofMedians;
 		const ownInterval = bootstrapRatio(wall('nodeOwn'), wall('helper'));
-		const ownNoise = Math.max(aa, (own * ownInterval.relativeHalfWidth) / (1 + own));
+		const ownNoise = (own * Math.max(aa, ownInterval.relativeHalfWidth)) / (1 + own);
 		out.overhead = {
 			value: rw.nodeOverHelper.ofMedians,
 			own,
