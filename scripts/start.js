@@ -3,8 +3,10 @@
 // `npm start`: the package in a real n8n on this machine, in one command. Builds and packs
 // the package, starts the StatProxies sandbox and a stand-in Mattermost, and a local n8n
 // with the package installed the n8n way, the sandbox credential and the examples imported,
-// and an owner account ready. Ctrl-C stops all of it. Nothing here can buy real proxies:
-// the only StatProxies credential points at the sandbox.
+// and an owner account ready. Ctrl-C stops all of it and says `Stopped.` when it is done.
+// Nothing here can buy real proxies: the only StatProxies credential points at the sandbox.
+//   N8N_PORT      n8n's port (5678); taken: npm start stops and says so
+//   SANDBOX_PORT  the sandbox's port (4010); taken: the sandbox takes a free port and says which
 const fs = require('node:fs');
 const net = require('node:net');
 const { startSandbox } = require('../sandbox');
@@ -17,13 +19,21 @@ const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4010);
 const log = (line) => console.log(line);
 const cleanups = [];
+// Ctrl-C during the first run's n8n install: stops its progress lines and its staging folder.
+const installAbort = new AbortController();
+let installing = null;
 
 async function startSandboxOnPreferredPort() {
 	try {
 		return await startSandbox({ port: SANDBOX_PORT });
 	} catch (error) {
 		if (error.code !== 'EADDRINUSE') throw error;
-		return startSandbox();
+		const sandbox = await startSandbox();
+		log(
+			`Port ${SANDBOX_PORT} is taken: the sandbox runs on ${sandbox.url} instead` +
+				` (to choose its port: SANDBOX_PORT=<port> npm start).`,
+		);
+		return sandbox;
 	}
 }
 
@@ -43,7 +53,10 @@ function assertPortFree(port) {
 async function main() {
 	const started = Date.now();
 	await assertPortFree(N8N_PORT);
-	const n8n = await n8nLib.ensureN8n({ log });
+	installing = n8nLib.ensureN8n({ log, signal: installAbort.signal });
+	const n8n = await installing;
+	installing = null;
+	if (stopping) return;
 	const tarball = await buildAndPack({ log });
 
 	const sandbox = await startSandboxOnPreferredPort();
@@ -84,6 +97,7 @@ async function main() {
   the user folder (as n8n's installer lays it out), so it is not listed under Settings >
   Community nodes; the Order Proxies node is in the nodes panel (search "proxy").
   Workflows: ${examples.map((w) => `"${w.name}"`).join(', ')}
+  (the AI agent example needs your own OpenAI credential: open its "OpenAI Chat Model" node)
 
   StatProxies sandbox  ${sandbox.url}
     API key            ${sandbox.keys.full}   (already in the "StatProxies sandbox" credential)
@@ -124,6 +138,7 @@ async function shutdown(code) {
 	if (stopping) return;
 	stopping = true;
 	log('\nStopping...');
+	installAbort.abort();
 	for (const cleanup of cleanups) {
 		try {
 			await cleanup();
@@ -132,6 +147,11 @@ async function shutdown(code) {
 		}
 	}
 	await stopAll();
+	// An install cut short removes its staging folder (GBs) once its npm has exited.
+	if (installing) {
+		await Promise.race([installing.catch(() => {}), new Promise((r) => setTimeout(r, 60000))]);
+	}
+	log('Stopped.');
 	process.exit(code);
 }
 
@@ -139,6 +159,8 @@ process.once('SIGINT', () => shutdown(0));
 process.once('SIGTERM', () => shutdown(0));
 
 main().catch((error) => {
+	// Once stopping, failures are the stop's own doing (the install's npm killed, say).
+	if (stopping) return;
 	console.error(error && error.stack ? error.stack : error);
 	shutdown(1);
 });

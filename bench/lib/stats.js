@@ -47,6 +47,55 @@ async function interleave(variants, rounds, { between = async () => {}, warmupRo
 	return samples;
 }
 
+/** A small seeded PRNG (mulberry32): the same samples always give the same interval. */
+function random(seed) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * How far `statistic` of these samples could move by chance: resamples the indices with
+ * replacement `rounds` times (a bootstrap) and returns the 5th and 95th percentiles of
+ * statistic(indices), and their half-distance relative to the statistic of all samples.
+ */
+function bootstrap(count, statistic, { rounds = 2000, seed = 1 } = {}) {
+	const next = random(seed);
+	const all = Array.from({ length: count }, (_, i) => i);
+	const estimates = [];
+	for (let r = 0; r < rounds; r++) {
+		const picked = all.map(() => Math.floor(next() * count));
+		estimates.push(statistic(picked));
+	}
+	const value = statistic(all);
+	const low = quantile(estimates, 0.05);
+	const high = quantile(estimates, 0.95);
+	return { value, low, high, relativeHalfWidth: (high - low) / 2 / value };
+}
+
+/** The 90 % bootstrap interval of the ratio of medians of two paired series. */
+function bootstrapRatio(numerator, denominator) {
+	return bootstrap(numerator.length, (idx) => {
+		const pick = (values) => idx.map((i) => values[i]);
+		return quantile(pick(numerator), 0.5) / quantile(pick(denominator), 0.5);
+	});
+}
+
+/** The 90 % bootstrap interval of the median of `values`. */
+function bootstrapMedian(values) {
+	return bootstrap(values.length, (idx) =>
+		quantile(
+			idx.map((i) => values[i]),
+			0.5,
+		),
+	);
+}
+
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 /**
@@ -63,4 +112,13 @@ function stopwatch() {
 	};
 }
 
-module.exports = { quantile, summarize, ratio, interleave, ms, stopwatch };
+module.exports = {
+	quantile,
+	summarize,
+	ratio,
+	bootstrapRatio,
+	bootstrapMedian,
+	interleave,
+	ms,
+	stopwatch,
+};

@@ -1,4 +1,5 @@
 'use strict';
+const { bootstrapMedian, bootstrapRatio } = require('./stats');
 // The Markdown table `npm run bench` prints and writes into docs/performance.md: one row per
 // measure, with its goal and a verdict ("met", "within noise", "missed").
 const GOALS = {
@@ -12,30 +13,156 @@ const GOALS = {
 const f = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const spread = (s, digits = 2) => `${f(s.p10, digits)}–${f(s.p90, digits)}`;
 const ratioText = (r) => `**${f(r.ofMedians)}** (paired ${spread(r.paired)})`;
-const verdict = (ok) => (ok ? 'met' : '**missed**');
+const pct = (x) => `${f(100 * x, 0)} %`;
+const interval = (i, unit = '') =>
+	Number.isFinite(i.low) ? `90 % interval ${f(i.low)}–${f(i.high)}${unit}` : 'no interval';
 
 /**
- * A ratio against its goal, read against the run's own noise check (two loops doing the same
- * work, whose ratio of medians would be 1 on a quiet machine): "met" when within the goal;
- * "within noise" when over it by no more than that noise, or when the goal itself lies inside
- * the noise (this run cannot tell); "missed" only beyond both.
+ * A measure against its goal (at most `goal`), read against its part's noise check. `noise` is
+ * relative (0.04: 4 %), the larger of two things this run measured: how far two samples of
+ * the very same work differ (an A/A check), and how far the measure itself could move by
+ * chance (half its 90 % bootstrap interval). "met" when within the goal; "within noise" when
+ * over it by no more than that noise (the run cannot tell); "missed" beyond it.
  */
-function judge(value, goal, noiseRatio) {
+function judge(value, goal, noise) {
+	if (!Number.isFinite(value)) return 'n/a';
 	if (value <= goal) return 'met';
-	const noise = Math.abs(noiseRatio - 1);
-	if (value - goal <= noise || Math.abs(goal - 1) < noise) return `within noise (±${f(noise)})`;
+	if (Number.isFinite(noise) && value <= goal * (1 + noise)) return `within noise (±${pct(noise)})`;
 	return '**missed**';
 }
 
-function rows(results) {
+/** The worst of several verdicts. */
+function worst(...verdicts) {
+	return (
+		verdicts.find((v) => v.includes('missed')) ??
+		verdicts.find((v) => v.startsWith('within noise')) ??
+		verdicts.find((v) => v === 'n/a') ??
+		'met'
+	);
+}
+
+/** Part 4's verdict and what it rests on: the output held grows as N, and runs leave nothing. */
+function memoryVerdict(memory) {
+	const sizes = memory.sizes;
+	const held = sizes.map((n) => memory.bySize[n].heldBytesPerItem.median);
+	const marginal =
+		(held[held.length - 1] * sizes[sizes.length - 1] - held[0] * sizes[0]) /
+		(sizes[sizes.length - 1] - sizes[0]);
+	// Noise of held: the widest spread of one N's repeats, relative to its median.
+	const heldNoise = Math.max(
+		...sizes.map((n) => {
+			const s = memory.bySize[n].heldBytesPerItem;
+			return (s.max - s.min) / s.median;
+		}),
+	);
+	// Flat: bytes per item at the largest N at most 10 % over the smallest of the others.
+	const rise = held[held.length - 1] / Math.min(...held.slice(0, -1));
+	const growth = judge(rise, 1.1, heldNoise);
+	// Nothing left: what twice the runs leave over what the runs leave, per extra item run, under
+	// 1 % of the output per item; read against the same measure of the control (no node).
+	const allowed = 0.01 * marginal;
+	const leak = memory.residue.leakBytesPerItem;
+	const controlPerItem = Math.abs(memory.control?.leakBytesPerItem ?? NaN);
+	const left = judge(Math.abs(leak), allowed, controlPerItem / allowed);
+	const remembered = memory.remembered ? memory.remembered.entries : null;
+	const forgotten = remembered === null ? 'n/a' : remembered === 0 ? 'met' : '**missed**';
+	return {
+		held,
+		marginal,
+		heldNoise,
+		rise,
+		growth,
+		allowed,
+		leak,
+		controlPerItem,
+		left,
+		remembered,
+		forgotten,
+	};
+}
+
+/** Every part's measures, verdicts and noise, for the table and the README's summary. */
+function verdicts(results) {
+	const { overhead, n8n, load, memory, size } = results;
+	const out = {};
+	if (overhead) {
+		const rw = overhead.ratios.wallMs;
+		const wall = (name) => overhead.samples[name].map((sample) => sample.wallMs);
+		const aa = Math.abs(rw.helperAgainOverHelper.ofMedians - 1);
+		const interval = bootstrapRatio(wall('node'), wall('helper'));
+		const noise = Math.max(aa, interval.relativeHalfWidth);
+		// The same goal read on the node's own work (no network, far less noise): 1 + its share
+		// of the bare loop. The share's relative noise is the larger of its own interval and the
+		// bare loop's A/A check (its denominator); in 1 + share it weighs share / (1 + share).
+		const own = rw.nodeOwnOverHelper.ofMedians;
+		const ownInterval = bootstrapRatio(wall('nodeOwn'), wall('helper'));
+		const ownNoise = (own * Math.max(aa, ownInterval.relativeHalfWidth)) / (1 + own);
+		out.overhead = {
+			value: rw.nodeOverHelper.ofMedians,
+			own,
+			ownUs: overhead.perItem.wallMs.nodeOwn.median * 1000,
+			aa,
+			interval,
+			noise,
+			verdict: judge(rw.nodeOverHelper.ofMedians, GOALS.overhead, noise),
+			ownInterval,
+			ownNoise,
+			ownVerdict: judge(1 + own, GOALS.overhead, ownNoise),
+		};
+	}
+	if (n8n) {
+		const aa = n8n.noiseCheck ? n8n.noiseCheck.noise : NaN;
+		const interval = bootstrapRatio(n8n.samples.warm.orderProxies, n8n.samples.warm.httpRequest);
+		const noise = Math.max(aa, interval.relativeHalfWidth);
+		out.n8n = {
+			value: n8n.ratios.warm.ofMedians,
+			aa,
+			interval,
+			noise,
+			verdict: judge(n8n.ratios.warm.ofMedians, GOALS.n8n, noise),
+		};
+	}
+	if (load) {
+		const aa = load.noiseCheck ? load.noiseCheck.noise : NaN;
+		const interval = load.samples ? bootstrapMedian(load.samples) : { relativeHalfWidth: NaN };
+		const noise = Math.max(aa, interval.relativeHalfWidth);
+		out.load = {
+			value: load.packageMs.median,
+			aa,
+			interval,
+			noise,
+			verdict: judge(load.packageMs.median, GOALS.loadMs, noise),
+		};
+	}
+	if (memory) {
+		const m = memoryVerdict(memory);
+		out.memory = { ...m, verdict: worst(m.growth, m.left, m.forgotten) };
+	}
+	if (size) {
+		const noise = size.noiseCheck ? size.noiseCheck.noise : NaN;
+		out.size = {
+			value: size.tarballBytes,
+			noise,
+			verdict: judge(size.tarballBytes, GOALS.tarballBytes, noise),
+		};
+	}
+	return out;
+}
+
+function rows(results, facts = {}) {
 	const out = [];
+	// Each part's header says the load average it ran at (1-min, at its start and its end).
+	const loads = facts.parts || {};
+	const at = (part) =>
+		loads[part] ? `, load average ${loads[part].loadBefore} → ${loads[part].loadAfter}` : '';
+	const v = verdicts(results);
 	const { overhead, n8n, load, memory, size } = results;
 	if (overhead) {
 		const w = overhead.perItem.wallMs;
 		const c = overhead.perItem.cpuMs;
 		const rw = overhead.ratios.wallMs;
 		const rc = overhead.ratios.cpuMs;
-		const title = `1. ${overhead.items} orders in n8n-core's ExecuteContext, ${overhead.rounds} interleaved rounds`;
+		const title = `1. ${overhead.items} orders in n8n-core's ExecuteContext, ${overhead.rounds} interleaved rounds${at('overhead')}`;
 		out.push([title, '', '', '', '']);
 		const line = (label, key) => [
 			label,
@@ -56,35 +183,36 @@ function rows(results) {
 			'',
 			'',
 		]);
-		// The direct ratio compares two ~1 ms loops on a shared machine, where two loops doing the
-		// same work can differ by several percent (the noise check below). The node's own work,
-		// measured without the network, has far less noise: a miss says which of the two it is.
-		const ownShare = rw.nodeOwnOverHelper.ofMedians;
-		const result = judge(
-			rw.nodeOverHelper.ofMedians,
-			GOALS.overhead,
-			rw.helperDecryptedOverHelper.ofMedians,
-		);
+		out.push([
+			'noise check: the bare loop twice, the very same work; 90 % interval of node / bare loop',
+			`${ratioText(rw.helperAgainOverHelper)}; ${interval(v.overhead.interval)}`,
+			ratioText(rc.helperAgainOverHelper),
+			'~1',
+			`noise ±${pct(v.overhead.noise)}`,
+		]);
+		// The direct ratio compares two ~1 ms loops on a shared machine. The node's own work,
+		// measured without the network, has far less noise: a verdict other than "met" says
+		// what that part alone is.
 		out.push([
 			'node / bare loop: what the node adds',
 			ratioText(rw.nodeOverHelper),
 			ratioText(rc.nodeOverHelper),
 			`<= ${GOALS.overhead}`,
-			result === 'met' ? result : `${result}; its own work alone: 1 + ${f(ownShare, 3)}`,
+			v.overhead.verdict,
 		]);
 		out.push([
-			"the node's own work: `execute()` with the HTTP call answering at once",
+			"the node's own work: `execute()` with the HTTP call answering at once, as 1 + its share of the bare loop",
 			`${f(w.nodeOwn.median * 1000, 0)} µs (${f(w.nodeOwn.p10 * 1000, 0)}–${f(w.nodeOwn.p90 * 1000, 0)}), ` +
-				`${f(100 * rw.nodeOwnOverHelper.ofMedians, 1)} % of the bare loop`,
+				`**1 + ${f(v.overhead.own, 3)}** (${interval({ low: 1 + v.overhead.ownInterval.low, high: 1 + v.overhead.ownInterval.high })})`,
 			`${f(c.nodeOwn.median * 1000, 0)} µs, ${f(100 * rc.nodeOwnOverHelper.ofMedians, 1)} %`,
-			'info',
-			'',
+			`<= ${GOALS.overhead} (noise ±${pct(v.overhead.ownNoise)})`,
+			v.overhead.ownVerdict,
 		]);
 		out.push([
-			'noise check: two bare loops doing nearly the same work (one is given the credential)',
+			'bare loop given the credential already read (what n8n re-reading it costs)',
 			ratioText(rw.helperDecryptedOverHelper),
 			ratioText(rc.helperDecryptedOverHelper),
-			'~1',
+			'info',
 			'',
 		]);
 		out.push([
@@ -97,7 +225,7 @@ function rows(results) {
 		out.push(['node / raw', ratioText(rw.nodeOverRaw), ratioText(rc.nodeOverRaw), 'info', '']);
 	}
 	if (n8n) {
-		const title = `2. real n8n ${n8n.n8nVersion}, ${n8n.items} items, ${n8n.runs} CLI runs × ${n8n.pairsPerRun} alternating pairs`;
+		const title = `2. real n8n ${n8n.n8nVersion}, ${n8n.items} items, ${n8n.runs} CLI runs × ${n8n.pairsPerRun} alternating pairs${at('n8n')}`;
 		out.push([title, '', '', '', '']);
 		const wm = n8n.warmPerItemMs;
 		const cm = n8n.coldPerItemMs;
@@ -112,64 +240,137 @@ function rows(results) {
 				'',
 			]);
 		}
+		if (n8n.noiseCheck) {
+			const r = n8n.noiseCheck.ratios;
+			out.push([
+				'noise check: each node against itself, warm pairs 2 and 4 / pair 3; 90 % interval of the ratio below',
+				`Order Proxies **${f(r.orderProxies)}**, HTTP Request **${f(r.httpRequest)}**; ${interval(v.n8n.interval)}`,
+				'',
+				'~1',
+				`noise ±${pct(v.n8n.noise)}`,
+			]);
+		}
 		out.push([
 			'Order Proxies / HTTP Request, warm',
 			ratioText(n8n.ratios.warm),
 			`cold: ${ratioText(n8n.ratios.cold)}`,
 			`<= ${GOALS.n8n}`,
-			verdict(n8n.ratios.warm.ofMedians <= GOALS.n8n),
+			v.n8n.verdict,
 		]);
 	}
 	if (load) {
-		out.push([`3. load, ${load.processes} fresh processes`, '', '', '', '']);
+		out.push([`3. load, ${load.processes} fresh processes${at('load')}`, '', '', '', '']);
+		if (load.noiseCheck) {
+			out.push([
+				'noise check: odd / even processes; wall time beyond CPU time (waiting for the CPU); 90 % interval of the median',
+				`**${f(load.noiseCheck.ratio)}**; waited ${pct(load.noiseCheck.waited)}; ${interval(v.load.interval, ' ms')}`,
+				'',
+				'~1; ~0 %',
+				`noise ±${pct(v.load.noise)}`,
+			]);
+		}
 		out.push([
 			'`require` node + credential after `n8n-workflow`',
 			`**${f(load.packageMs.median)} ms** (${spread(load.packageMs)})`,
-			`n8n-workflow alone: ${f(load.n8nWorkflowMs.median, 0)} ms`,
+			`${load.packageCpuMs ? `CPU ${f(load.packageCpuMs.median)} ms; ` : ''}n8n-workflow alone: ${f(load.n8nWorkflowMs.median, 0)} ms`,
 			`< ${GOALS.loadMs} ms`,
-			verdict(load.packageMs.median < GOALS.loadMs),
+			v.load.verdict,
 		]);
 	}
 	if (memory) {
-		out.push([`4. memory, dry run, ${memory.repeats} runs per size`, '', '', '', '']);
-		const sizes = memory.sizes;
-		const held = sizes.map((n) => memory.bySize[n].heldBytesPerItem.median);
-		const marginal =
-			(held[held.length - 1] * sizes[sizes.length - 1] - held[0] * sizes[0]) /
-			(sizes[sizes.length - 1] - sizes[0]);
-		const { residue } = memory;
-		// Flat: the heap held with the output grows no faster than N (bytes per item do not
-		// rise with N), and runs leave nothing behind (under 1 % of the output per item).
-		const flat =
-			held[held.length - 1] <= 1.1 * Math.min(...held.slice(0, -1)) &&
-			Math.abs(residue.bytesPerItem) < 0.01 * marginal &&
-			memory.remembered.entries === 0;
+		const m = v.memory;
 		out.push([
-			`output held, bytes per item (N = ${sizes.join(', ')})`,
-			held.map((b) => f(b, 0)).join(', '),
-			`${f(marginal, 0)} bytes per extra item`,
+			`4. memory, dry run, ${memory.repeats} runs per size${at('memory')}`,
+			'',
+			'',
 			'',
 			'',
 		]);
 		out.push([
-			`heap left after ${residue.runs} runs of ${residue.itemsPerRun} items, outputs dropped`,
-			`${f(residue.bytesPerItem, 2)} bytes per item (${f(residue.bytes / 1024, 0)} KiB in all)`,
-			`items remembered: ${memory.remembered.entries}`,
-			'flat',
-			verdict(flat),
+			`output held, bytes per item (N = ${memory.sizes.join(', ')})`,
+			m.held.map((b) => f(b, 0)).join(', '),
+			`${f(m.marginal, 0)} bytes per extra item; largest N / smallest other ${f(m.rise)}`,
+			'<= 1.1',
+			m.growth,
 		]);
+		out.push([
+			'noise check: spread of the repeats of one N (widest), relative to its median',
+			`±${pct(m.heldNoise)}`,
+			'',
+			'',
+			'',
+		]);
+		const r = memory.residue;
+		out.push([
+			`heap left after ${r.runs} and ${2 * r.runs} runs of ${r.itemsPerRun} items, outputs dropped: the leak per extra item run`,
+			`**${f(m.leak, 2)} bytes** (${f(r.bytes / 1024, 0)} KiB, then ${f(r.bytesTwice / 1024, 0)} KiB in all)`,
+			`items remembered after the runs: ${m.remembered ?? 'n/a'} (${m.forgotten})`,
+			`< ${f(m.allowed, 1)} bytes (1 % of the output)`,
+			m.left,
+		]);
+		out.push([
+			'noise check: the same runs building the same output without the node',
+			`${f(memory.control.leakBytesPerItem, 2)} bytes per extra item run`,
+			'',
+			'~0',
+			'',
+		]);
+		out.push(['memory, all three checks', '', '', 'flat', m.verdict]);
 	}
 	if (size) {
-		out.push(['5. size', '', '', '', '']);
+		out.push([`5. size${at('size')}`, '', '', '', '']);
 		out.push([
-			'packed tarball',
+			'packed tarball (`npm pack`, README included)',
 			`**${f(size.tarballBytes / 1000, 1)} kB**`,
 			`${size.fileCount} files, ${f(size.unpackedBytes / 1000, 1)} kB unpacked`,
 			`< ${GOALS.tarballBytes / 1000} kB`,
-			verdict(size.tarballBytes < GOALS.tarballBytes),
+			v.size.verdict,
 		]);
+		if (size.noiseCheck) {
+			out.push([
+				'noise check: packed twice',
+				size.noiseCheck.packs.map((b) => `${b} bytes`).join(', '),
+				'',
+				'equal',
+				`noise ±${pct(v.size.noise)}`,
+			]);
+		}
 	}
 	return out;
+}
+
+/** The README's Performance summary: one sentence per part, its verdict, and where it came from. */
+function summary(results, facts) {
+	const v = verdicts(results);
+	const { overhead, n8n, load, size } = results;
+	const parts = [];
+	if (overhead)
+		parts.push(
+			`the node's own work is ${f(v.overhead.ownUs, 0)} µs per order, ${f(100 * v.overhead.own, 1)} % of a request ` +
+				`through n8n-core (goal <= 5 %: ${v.overhead.ownVerdict}; node / bare loop ${f(v.overhead.value)}, goal <= ${GOALS.overhead}: ${v.overhead.verdict})`,
+		);
+	if (n8n)
+		parts.push(
+			`in n8n ${n8n.n8nVersion}, ${n8n.items} orders take ${f(v.n8n.value)} times the HTTP Request node's time ` +
+				`per item (goal <= ${GOALS.n8n}: ${v.n8n.verdict})`,
+		);
+	if (load)
+		parts.push(
+			`loading takes ${f(v.load.value)} ms (goal < ${GOALS.loadMs} ms: ${v.load.verdict})`,
+		);
+	if (results.memory)
+		parts.push(
+			`memory grows with the output only and runs leave ${f(v.memory.leak, 2)} bytes per item behind (goal: flat, ${v.memory.verdict})`,
+		);
+	if (size)
+		parts.push(
+			`the tarball is ${f(size.tarballBytes / 1000, 1)} kB (goal < ${GOALS.tarballBytes / 1000} kB: ${v.size.verdict})`,
+		);
+	return (
+		`Measured by \`${facts.command}\` on ${facts.date.slice(0, 10)}, commit ${facts.commit ?? 'unknown'}, ` +
+		`${facts.cpus} × ${facts.cpuModel}, load average ${facts.loadAverage[0]} at the start and ${facts.loadAverageAfter?.[0]} at the end: ` +
+		`${parts.join('; ')}.`
+	);
 }
 
 function table(results, facts) {
@@ -189,12 +390,14 @@ function table(results, facts) {
 		`| ${header.join(' | ')} |`,
 		`|${header.map(() => '---').join('|')}|`,
 	];
-	for (const row of rows(results)) {
+	for (const row of rows(results, facts)) {
 		lines.push(
-			row[1] === '' && row[2] === '' ? `| *${row[0]}* | | | | |` : `| ${row.join(' | ')} |`,
+			row.slice(1).every((cell) => cell === '')
+				? `| *${row[0]}* | | | | |`
+				: `| ${row.join(' | ')} |`,
 		);
 	}
 	return lines.join('\n');
 }
 
-module.exports = { GOALS, table, judge };
+module.exports = { GOALS, table, summary, judge, verdicts };

@@ -5,11 +5,16 @@
 //            minus the heap before the run, per item: the output itself. Goal: the same per
 //            item for every N (nothing grows faster than the output).
 //   residue  the heap left after LEAK_RUNS runs of the largest N, each output dropped, minus
-//            the heap before, per item run: what a run leaves behind. Goal: ~0 (a few bytes of
-//            measurement noise, against the ~350 bytes per item of the output). Summing many
-//            runs makes a per-item leak stand out of the heap's noise.
+//            the heap before, per item run: what a run leaves behind; and after 2 × LEAK_RUNS
+//            runs. The difference, per extra item run, is the leak: state made once (compiled
+//            code, n8n's lazily created objects) cancels out. Goal: under 1 % of the output
+//            held per item. Summing many runs makes a per-item leak stand out of the heap's
+//            noise.
 // Each run happens in its own function, so that no stack slot of the measuring code keeps the
 // output alive (V8 keeps an awaited value in a suspended frame's registers).
+// Noise checks: the spread of the REPEATS of each N (held), and the same residue measurement
+// of runs that build and drop an output of the same shape without the node (control): what
+// the heap does with no node at all.
 // Needs --expose-gc. Prints one JSON object on stdout.
 const path = require('node:path');
 const v8 = require('node:v8');
@@ -53,13 +58,33 @@ async function measure(size) {
 }
 
 /** Heap left after `runs` runs of `size` items whose outputs were all dropped. */
-async function residue(size, runs) {
+async function residue(size, runs, hold = holdOutput) {
 	const items = Array.from({ length: size }, () => ({}));
 	const before = heap();
-	for (let run = 0; run < runs; run++) await holdOutput(items);
+	for (let run = 0; run < runs; run++) await hold(items);
 	const after = heap();
 	if (items.length !== size) throw new Error('unreachable: keeps the input alive to here');
 	return after - before;
+}
+
+/** The control: an output shaped like a dry run's, built and dropped without the node. */
+async function holdPlainOutput(items) {
+	const before = heap();
+	const output = items.map((_, i) => ({
+		json: {
+			dry_run: true,
+			request: {
+				method: 'POST',
+				url: `${CREDENTIAL.baseUrl}/api/v2/order/newscale`,
+				headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+				body: { quantity: 1, product_type: 'captcha' },
+			},
+		},
+		pairedItem: { item: i },
+	}));
+	await null;
+	if (output.length !== items.length) throw new Error('unreachable');
+	return { before, held: heap() - before };
 }
 
 async function main() {
@@ -74,6 +99,12 @@ async function main() {
 	}
 	const largest = SIZES[SIZES.length - 1];
 	const left = await residue(largest, LEAK_RUNS);
+	// Twice the runs: a leak doubles, state made once (compiled code, n8n's lazy objects) does not.
+	const leftTwice = await residue(largest, 2 * LEAK_RUNS);
+	const controlLeft = await residue(largest, LEAK_RUNS, holdPlainOutput);
+	const controlLeftTwice = await residue(largest, 2 * LEAK_RUNS, holdPlainOutput);
+	const perExtraItem = (once, twice) => (twice - once) / (largest * LEAK_RUNS);
+	// What the node still remembers once every run is over (null if the build has no such count).
 	const { memorySize } = require(path.join(ROOT, 'dist/nodes/shared/itemMemory.js'));
 	console.log(
 		JSON.stringify({
@@ -85,8 +116,16 @@ async function main() {
 				itemsPerRun: largest,
 				bytes: left,
 				bytesPerItem: left / (largest * LEAK_RUNS),
+				bytesTwice: leftTwice,
+				leakBytesPerItem: perExtraItem(left, leftTwice),
 			},
-			remembered: memorySize(),
+			control: {
+				bytes: controlLeft,
+				bytesPerItem: controlLeft / (largest * LEAK_RUNS),
+				bytesTwice: controlLeftTwice,
+				leakBytesPerItem: perExtraItem(controlLeft, controlLeftTwice),
+			},
+			remembered: typeof memorySize === 'function' ? memorySize() : null,
 		}),
 	);
 }

@@ -21,7 +21,7 @@ const n8nLib = require('../../lab/n8n');
 const fixtures = require('../../lab/fixtures');
 const { comparedPackages, ROOT } = require('../lib/context');
 const { startSandboxProcess } = require('../lib/sandbox');
-const { ratio, summarize } = require('../lib/stats');
+const { quantile, ratio, summarize } = require('../lib/stats');
 
 const ITEMS = Number(process.env.BENCH_N8N_ITEMS || 500);
 const RUNS = Number(process.env.BENCH_N8N_RUNS || 6);
@@ -122,7 +122,7 @@ async function prepareFolder(n8n, packageDir, sandbox, specs) {
 async function measure(setups, sandbox, specs) {
 	const keys = Object.keys(specs);
 	const empty = () => Object.fromEntries(keys.map((k) => [k, []]));
-	const samples = setups.map(() => ({ cold: empty(), warm: empty(), runs: [] }));
+	const samples = setups.map(() => ({ cold: empty(), warm: empty(), byPair: empty(), runs: [] }));
 	for (let run = 0; run < RUNS; run++) {
 		for (const [index, { folder, workflows, name }] of setups.entries()) {
 			const { workflow, chain } = workflows[run % workflows.length];
@@ -143,6 +143,7 @@ async function measure(setups, sandbox, specs) {
 				}
 				const perItem = task.executionTime / ITEMS;
 				samples[index][pair === 1 ? 'cold' : 'warm'][key].push(perItem);
+				samples[index].byPair[key].push({ pair, perItem });
 				(perRun[key] ??= []).push(perItem);
 			}
 			const sold = (await sandbox.orders()).length;
@@ -160,10 +161,25 @@ async function measure(setups, sandbox, specs) {
 	return samples;
 }
 
+/**
+ * The noise check: the same node doing the same work in the same process, warm pairs at even
+ * positions of the chain against those at odd ones (pairs 2 and 4 against 3). On a quiet
+ * machine each ratio is 1; the larger distance from 1 is this run's noise.
+ */
+function noiseCheck(sample, keys) {
+	const warmPairs = (key, parity) =>
+		sample.byPair[key].filter((s) => s.pair > 1 && s.pair % 2 === parity).map((s) => s.perItem);
+	const ratios = Object.fromEntries(
+		keys.map((key) => [key, quantile(warmPairs(key, 0), 0.5) / quantile(warmPairs(key, 1), 0.5)]),
+	);
+	return { ratios, noise: Math.max(...Object.values(ratios).map((r) => Math.abs(r - 1))) };
+}
+
 function report(sample, specs) {
 	const keys = Object.keys(specs);
 	const { warm, cold } = sample;
 	return {
+		noiseCheck: PAIRS >= 4 ? noiseCheck(sample, keys) : null,
 		warmPerItemMs: Object.fromEntries(keys.map((k) => [k, summarize(warm[k])])),
 		coldPerItemMs: Object.fromEntries(keys.map((k) => [k, summarize(cold[k])])),
 		// Paired per run and position in the chain: the k-th Order Proxies with the k-th HTTP Request.

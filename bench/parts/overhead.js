@@ -11,6 +11,8 @@
 //                     n8n-core builds one per request
 //   helperDecrypted   the helper given the credential already read (credentialsDecrypted),
 //                     so that n8n does not read and decrypt it again for every request
+// and, as the noise check, helperAgain: the bare loop once more, the very same work as helper.
+// On a quiet machine helperAgain / helper is 1; how far it is from 1 is this run's noise.
 // BENCH_COMPARE="name=dir,..." adds node@name and helper@name for other builds of the package
 // (bench/prototype.js uses it to put a proposed change side by side with the current one).
 // Prints one JSON object on stdout.
@@ -133,6 +135,7 @@ async function main() {
 			return perItem;
 		},
 		helper: () => helperLoop(undefined),
+		helperAgain: () => helperLoop(undefined),
 		raw: async () => {
 			const stop = stopwatch();
 			for (let i = 0; i < ITEMS; i++) await rawPost(sandbox.url, sandbox.key, keepAlive);
@@ -193,6 +196,7 @@ async function main() {
 			nodeOverRaw: r('node', 'raw'),
 			rawNewConnectionOverRaw: r('rawNewConnection', 'raw'),
 			helperDecryptedOverHelper: r('helperDecrypted', 'helper'),
+			helperAgainOverHelper: r('helperAgain', 'helper'),
 			...Object.fromEntries(
 				COMPARE.flatMap(({ name }) => [
 					[`node@${name}OverHelper@${name}`, r(`node@${name}`, `helper@${name}`)],

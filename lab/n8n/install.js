@@ -81,14 +81,17 @@ function describeInstall(version, dir) {
 /**
  * Installs a pinned n8n into the cache folder, once per manifest. The install happens in a
  * staging folder renamed into place at the end, so an interrupted install is never mistaken
- * for a complete one. Prints its phase and a heartbeat every 15 s: a cold install takes 5 to
- * 10 minutes.
+ * for a complete one. Prints its phase and a heartbeat every 15 s: a cold install takes
+ * minutes (the README's Try it has the measured time and size).
+ * `signal` (an AbortSignal) stops the heartbeat and any wait for another process's install at
+ * once; whoever aborts also stops the install's child processes (lab/processes' stopAll), and
+ * the staging folder is then removed before the returned promise rejects.
  */
-async function ensureN8n({ version = DEFAULT_VERSION, log = () => {} } = {}) {
+async function ensureN8n({ version = DEFAULT_VERSION, log = () => {}, signal } = {}) {
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
 	const stamp = manifestHash(version);
 	if (isInstalled(dir, stamp)) return describeInstall(version, dir);
-	if ((await waitForOtherInstall(dir, { log })) && isInstalled(dir, stamp)) {
+	if ((await waitForOtherInstall(dir, { log, signal })) && isInstalled(dir, stamp)) {
 		return describeInstall(version, dir);
 	}
 
@@ -96,14 +99,12 @@ async function ensureN8n({ version = DEFAULT_VERSION, log = () => {} } = {}) {
 	const staging = `${dir}.partial-${process.pid}`;
 	fs.mkdirSync(staging, { recursive: true });
 	const started = Date.now();
-	log(
-		`Installing n8n ${version} into ${dir} (first run only: 5 to 10 minutes, 1.7 to 2.8 GB;` +
-			' later runs reuse it)',
-	);
+	log(`Installing n8n ${version} into ${dir} (first run only: later runs reuse it)`);
 	try {
-		await installInto(version, staging, { log, started });
+		await installInto(version, staging, { log, started, signal });
 	} catch (error) {
 		fs.rmSync(staging, { recursive: true, force: true });
+		if (signal?.aborted) log(`Removed the unfinished n8n install (${staging}).`);
 		throw error;
 	}
 	fs.writeFileSync(path.join(staging, '.installed'), stamp);
@@ -114,7 +115,9 @@ async function ensureN8n({ version = DEFAULT_VERSION, log = () => {} } = {}) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.renameSync(staging, dir);
 	}
-	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
+	log(
+		`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s (${sizeOf(dir)} on disk).`,
+	);
 	return describeInstall(version, dir);
 }
 
@@ -123,19 +126,29 @@ function isInstalled(dir, stamp) {
 	return fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === stamp;
 }
 
-/** Runs one install phase, logging a heartbeat (elapsed time, size on disk) every 15 s. */
-async function phase(name, { log, started, staging }, work) {
+/**
+ * Runs one install phase, logging a heartbeat (elapsed time, size on disk) every 15 s until it
+ * ends or `signal` aborts: after an abort nothing more is said about progress.
+ */
+async function phase(name, { log, started, staging, signal }, work) {
+	if (signal?.aborted) throw new Error(`Stopped before ${name}`);
 	const phaseStarted = Date.now();
 	log(`  ${name}...`);
 	const timer = setInterval(() => {
+		if (signal?.aborted) return clearInterval(timer);
 		const total = Math.round((Date.now() - started) / 1000);
 		const own = Math.round((Date.now() - phaseStarted) / 1000);
-		log(`  ... still ${name} (${own} s; ${total} s in all; ${sizeOf(staging)} on disk)`);
+		const size = sizeOf(staging);
+		// du can take a moment on a big folder: the abort may have come meanwhile.
+		if (!signal?.aborted) log(`  ... still ${name} (${own} s; ${total} s in all; ${size} on disk)`);
 	}, HEARTBEAT_MS);
+	const stop = () => clearInterval(timer);
+	signal?.addEventListener('abort', stop, { once: true });
 	try {
 		return await work();
 	} finally {
-		clearInterval(timer);
+		stop();
+		signal?.removeEventListener('abort', stop);
 	}
 }
 
@@ -148,11 +161,11 @@ function sizeOf(dir) {
 	}
 }
 
-async function installInto(version, staging, { log, started }) {
+async function installInto(version, staging, { log, started, signal }) {
 	for (const file of ['package.json', 'package-lock.json']) {
 		fs.copyFileSync(path.join(manifestDir(version), file), path.join(staging, file));
 	}
-	const progress = { log, started, staging };
+	const progress = { log, started, staging, signal };
 	// Install scripts off: one optional native module (kafka) cannot build here and n8n does
 	// not need it; sqlite3 is the one native module rebuilt, against the right Node's headers.
 	await phase('downloading and unpacking packages (npm ci)', progress, () =>
@@ -188,9 +201,10 @@ async function installInto(version, staging, { log, started }) {
 }
 
 /** Another live process installing the same version: wait for it rather than install twice. */
-async function waitForOtherInstall(dir, { log }) {
+async function waitForOtherInstall(dir, { log, signal }) {
 	const started = Date.now();
 	for (let round = 0; ; round++) {
+		if (signal?.aborted) throw new Error(`Stopped while waiting for another install of ${dir}`);
 		const other = stagingFolders(dir).find(({ pid }) => pid !== process.pid && isAlive(pid));
 		if (!other) return round > 0;
 		if (round === 0) log(`Another process (pid ${other.pid}) is installing ${dir}: waiting for it`);
