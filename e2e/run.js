@@ -18,6 +18,7 @@ const { startMattermostListener } = require('../lab/mattermost');
 const { OWNER, buildAndPack, prepareLocalInstance } = require('../lab/instance');
 const { createRunner, finish, seconds } = require('../lab/runner');
 const { stopAll } = require('../lab/processes');
+const { recordRun } = require('./record');
 
 const CASES = [
 	'orders',
@@ -93,12 +94,18 @@ async function main() {
 	log(`User folder ${ctx.folder.path} ready (${seconds(setupStarted)}); running ${t.size} cases:`);
 
 	try {
-		return await t.run({
+		const result = await t.run({
 			beforeEach: () => {
 				sandbox.reset();
 				mattermost.reset();
 			},
 		});
+		// Only a run of every case is a figure the docs may quote.
+		if (!option('--grep')) {
+			const file = recordRun({ version: n8n.version, result, seconds: (Date.now() - started) / 1000 });
+			log(`Wrote the counts into ${file}`);
+		}
+		return result;
 	} finally {
 		await ctx.stopServer();
 		await sandbox.close();
