@@ -52,10 +52,11 @@ function runPart(name) {
 			{
 				stdio: ['ignore', 'pipe', 'inherit'],
 				// The node logs a line per order, as n8n does at its default level (info): kept, so
-				// its cost is measured, but written to a file, since stdout carries the part's JSON.
+				// its cost is measured (N8N_LOG_LEVEL=warn measures without it), but written to a
+				// file, since stdout carries the part's JSON.
 				env: {
 					...process.env,
-					N8N_LOG_LEVEL: 'info',
+					N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
 					N8N_LOG_OUTPUT: 'file',
 					N8N_LOG_FILE_LOCATION: path.join(os.tmpdir(), `statproxies-bench-${name}.log`),
 				},
