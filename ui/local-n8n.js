@@ -7,7 +7,7 @@ const { spawn } = require('node:child_process');
 const { freePort } = require('../lab/n8n');
 
 const START_SCRIPT = path.join(__dirname, '..', 'scripts', 'start.js');
-// The first run on a machine installs the pinned n8n (README: 6 to 9 minutes).
+// The first run on a machine installs the pinned n8n (the README's Try it has the time it took).
 const READY_TIMEOUT_MS = 20 * 60000;
 
 function parseBanner(text) {
