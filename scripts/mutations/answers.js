@@ -231,7 +231,7 @@ module.exports = [
 	{
 		guard: 'the key hidden in its URL-encoded form',
 		file: NODE_ERRORS,
-		find: '\t\t\tencodeURIComponent(key),\n',
+		find: '\t\t\turl,\n',
 		replace: '',
 		tests: t('secrets', 'guards'),
 	},

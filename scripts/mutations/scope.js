@@ -56,8 +56,8 @@ module.exports = [
 	{
 		guard: 'no identical request after an unknown one elsewhere in the scope',
 		file: PLAN,
-		find: 'if (scope.unknownElsewhere(ask, where)) {',
-		replace: 'if (false) {',
+		find: 'if (before || scope.unknownElsewhere(ask, where)) {',
+		replace: 'if (before) {',
 		tests: t('execution-budget', 'execution-scope', 'exchange'),
 	},
 	{
@@ -120,7 +120,7 @@ module.exports = [
 	{
 		guard: 'the returned earlier order says it is not bought again (note)',
 		file: RUN,
-		find: 'json.note = action.words.already(plan.done.id);',
+		find: 'json.note = action.words.already(done.id);',
 		replace: '',
 		tests: t('agents-and-stop'),
 	},
