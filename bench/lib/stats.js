@@ -1,5 +1,6 @@
 'use strict';
 // Medians and spreads: the machines are shared and noisy, so no single time means much.
+const { seeded } = require('../../lab/seeded');
 
 function quantile(values, q) {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -47,25 +48,13 @@ async function interleave(variants, rounds, { between = async () => {}, warmupRo
 	return samples;
 }
 
-/** A small seeded PRNG (mulberry32): the same samples always give the same interval. */
-function random(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /**
  * How far `statistic` of these samples could move by chance: resamples the indices with
  * replacement `rounds` times (a bootstrap) and returns the 5th and 95th percentiles of
  * statistic(indices), and their half-distance relative to the statistic of all samples.
  */
 function bootstrap(count, statistic, { rounds = 2000, seed = 1 } = {}) {
-	const next = random(seed);
+	const next = seeded(seed);
 	const all = Array.from({ length: count }, (_, i) => i);
 	const estimates = [];
 	for (let r = 0; r < rounds; r++) {

@@ -5,6 +5,7 @@
 // forced, not hoped for: nothing depends on the machine's speed, and a run repeats from its
 // seed. Plain JS so that jest (test/key-claim.test.ts) and the measuring script
 // (scripts/key-claim-rates.js, against dist/) share it.
+const { seeded } = require('../../lab/seeded');
 
 class VirtualClock {
 	constructor() {
@@ -34,18 +35,6 @@ class VirtualClock {
 		}
 		return await Promise.all(tasks);
 	}
-}
-
-/** A repeatable pseudo-random sequence in [0, 1) (mulberry32). */
-function seeded(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 /**
@@ -78,7 +67,10 @@ class VirtualStore {
 		const inTurn = (run) => {
 			if (process === undefined) return run();
 			const next = (this.queues.get(process) ?? Promise.resolve()).then(run, run);
-			this.queues.set(process, next.catch(() => undefined));
+			this.queues.set(
+				process,
+				next.catch(() => undefined),
+			);
 			return next;
 		};
 		return {
