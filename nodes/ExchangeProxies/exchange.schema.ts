@@ -7,7 +7,6 @@ import {
 	flag,
 	key,
 	limit,
-	MAX_KEY_LENGTH,
 	settingRules,
 	timeout,
 	type Checked,
@@ -49,6 +48,13 @@ const RULES = {
 			counts: 'exchanges this node may make',
 			fallback: DEFAULT_MAX_EXCHANGES_PER_EXECUTION,
 		},
+		key: {
+			field: 'exchangeKey',
+			label: 'Exchange Key',
+			lost: 'the proxies could be exchanged again by a second run',
+			verb: 'exchange',
+			example: "rotate-{{ $json.order_id }}-{{ $now.toFormat('kkkk-WW') }}",
+		},
 	}),
 	orderIdText: {
 		field: 'orderId',
@@ -66,16 +72,6 @@ const RULES = {
 		says: 'Order ID must be "sub_" followed by lowercase letters and digits only: no "/", "..", "?", "#", "%", spaces or capitals (received {value})',
 		fix: ORDER_ID_FIX,
 	},
-	exchangeKeyEmpty: {
-		field: 'exchangeKey',
-		says: "Exchange Key's expression gave no key for this item (received {value}): without its key the proxies could be exchanged again by a second run",
-		fix: "Make the expression return a key for every item (check the field it reads). Items that may come without one can get a key of their own: {{ $json.request_id ?? $execution.id + '-' + $itemIndex }}. Or remove Options > Exchange Key to exchange without the at-most-once guarantee.",
-	},
-	exchangeKeyText: {
-		field: 'exchangeKey',
-		says: `Exchange Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
-		fix: "Make Options > Exchange Key return a short text such as rotate-{{ $json.order_id }}-{{ $now.toFormat('kkkk-WW') }}, or leave it empty to exchange without a key.",
-	},
 } as const satisfies Record<string, Rule<ExchangeField>>;
 
 const exchangeInput = z.object({
@@ -88,7 +84,7 @@ const exchangeInput = z.object({
 	dryRun: dryRun(),
 	exchangeInRetries: flag('inRetriesBoolean'),
 	timeout: timeout(),
-	exchangeKey: key('exchangeKeyText', 'exchangeKeyEmpty'),
+	exchangeKey: key(),
 	repeatIdentical: flag('repeatIdenticalBoolean'),
 });
 

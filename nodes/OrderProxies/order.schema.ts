@@ -7,7 +7,6 @@ import {
 	flag,
 	key,
 	limit,
-	MAX_KEY_LENGTH,
 	settingRules,
 	timeout,
 	wholeNumber,
@@ -58,6 +57,13 @@ const RULES = {
 			counts: 'proxies this node may order',
 			fallback: DEFAULT_MAX_PROXIES_PER_EXECUTION,
 		},
+		key: {
+			field: 'orderKey',
+			label: 'Order Key',
+			lost: 'the order could be bought again by a second delivery',
+			verb: 'order',
+			example: 'an invoice id or a date',
+		},
 	}),
 	quantityWhole: {
 		field: 'quantity',
@@ -99,16 +105,6 @@ const RULES = {
 		says: 'Max Quantity must be a whole number of at least 1 (received {value})',
 		fix: `Set Options > Max Quantity to the largest quantity one order may have, or remove the option to use the default of ${DEFAULT_MAX_QUANTITY}. Empty or 0 never means "no limit".`,
 	},
-	orderKeyEmpty: {
-		field: 'orderKey',
-		says: "Order Key's expression gave no key for this item (received {value}): without its key the order could be bought again by a second delivery",
-		fix: "Make the expression return a key for every item (check the field it reads). Items that may come without one can get a key of their own: {{ $json.request_id ?? $execution.id + '-' + $itemIndex }}. Or remove Options > Order Key to order without the at-most-once guarantee.",
-	},
-	orderKeyText: {
-		field: 'orderKey',
-		says: `Order Key must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
-		fix: 'Make Options > Order Key return a short text such as an invoice id or a date, or leave it empty to order without a key.',
-	},
 } as const satisfies Record<string, Rule<OrderField>>;
 
 const orderInput = z
@@ -131,7 +127,7 @@ const orderInput = z
 		dryRun: dryRun(),
 		orderInRetries: flag('inRetriesBoolean'),
 		timeout: timeout(),
-		orderKey: key('orderKeyText', 'orderKeyEmpty'),
+		orderKey: key(),
 		repeatIdentical: flag('repeatIdenticalBoolean'),
 	})
 	.superRefine((input, ctx) => {

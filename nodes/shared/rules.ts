@@ -61,11 +61,16 @@ export interface SettingWords {
 	unknownTooSoon: string;
 	/** Max ... Per Execution: its option, what it counts, and its default. */
 	budget: { field: string; label: string; counts: string; fallback: number };
+	/**
+	 * Order Key, Exchange Key: its option, what a lost key could do ("the order could be bought
+	 * again by a second delivery"), the verb ("order") and an example of a key.
+	 */
+	key: { field: string; label: string; lost: string; verb: string; example: string };
 }
 
 /**
  * The rules of the options every node has (Dry Run, Timeout, ... In Retried Executions,
- * Repeat Identical ... as a Tool, Max ... Per Execution), worded once for each node.
+ * Repeat Identical ... as a Tool, Max ... Per Execution, ... Key), worded once for each node.
  */
 export const settingRules = <Field extends string>(w: SettingWords) => {
 	const flag = (field: string, label: string): Rule<Field> => ({
@@ -102,6 +107,16 @@ export const settingRules = <Field extends string>(w: SettingWords) => {
 			`Timeout must be at most ${MAX_TIMEOUT_MS} ms (received {value})`,
 			`Set Options > Timeout (Milliseconds) to ${MAX_TIMEOUT_MS} or less; the default is ${DEFAULT_TIMEOUT_MS}.`,
 		),
+		keyEmpty: rule(
+			w.key.field,
+			`${w.key.label}'s expression gave no key for this item (received {value}): without its key ${w.key.lost}`,
+			`Make the expression return a key for every item (check the field it reads). Items that may come without one can get a key of their own: {{ $json.request_id ?? $execution.id + '-' + $itemIndex }}. Or remove Options > ${w.key.label} to ${w.key.verb} without the at-most-once guarantee.`,
+		),
+		keyText: rule(
+			w.key.field,
+			`${w.key.label} must be text or a number, of at most ${MAX_KEY_LENGTH} characters (received {value})`,
+			`Make Options > ${w.key.label} return a short text such as ${w.key.example}, or leave it empty to ${w.key.verb} without a key.`,
+		),
 	};
 };
 
@@ -132,13 +147,13 @@ export class KeyExpressionEmpty {
  * expression ({{ $json.invoice_id }}) are keys as well, but only finite ones: NaN and
  * Infinity would become one shared key "NaN" for every item whose expression failed.
  */
-export const key = (rule: string, emptyRule: string) =>
+export const key = () =>
 	z.preprocess(
 		(value, ctx) => {
 			if (value instanceof KeyExpressionEmpty) {
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
-					message: emptyRule,
+					message: 'keyEmpty',
 					params: { value: value.value },
 				});
 				return z.NEVER;
@@ -147,10 +162,10 @@ export const key = (rule: string, emptyRule: string) =>
 			return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
 		},
 		z
-			.string({ message: rule })
+			.string({ message: 'keyText' })
 			.trim()
-			.min(1, { message: rule })
-			.max(MAX_KEY_LENGTH, { message: rule })
+			.min(1, { message: 'keyText' })
+			.max(MAX_KEY_LENGTH, { message: 'keyText' })
 			.optional(),
 	);
 
