@@ -4,6 +4,7 @@
 // n8n's lint forbids node:http in .ts files, and this never ships in the package.
 const http = require('node:http');
 const { readRequest, recordOf, send } = require('../lab/http');
+const { control } = require('./control');
 const { exchangeEndpoint, EXCHANGE_REFUSALS } = require('./exchange');
 const { FAULTS, faultAnswers } = require('./faults');
 const { LIST_SHAPES, PRODUCT_TYPES, randomId, validateOrder } = require('./api');
@@ -70,48 +71,9 @@ async function startSandbox(options = {}) {
 		return sale;
 	}
 
-	async function control(req, res, path) {
-		if (req.method === 'GET' && path === '/__sandbox/requests')
-			return send(res, 200, state.requests);
-		if (req.method === 'GET' && path === '/__sandbox/orders') return send(res, 200, state.orders);
-		if (req.method === 'GET' && path === '/__sandbox/exchanges') {
-			return send(res, 200, state.exchanges);
-		}
-		// {"order_ids": ["sub_..."], "quantity"?, "product_type"?}: orders the account already has.
-		if (req.method === 'POST' && path === '/__sandbox/orders') {
-			const body = (await readRequest(req)).json || {};
-			try {
-				return send(res, 200, api.seedOrders(body.order_ids, body));
-			} catch (error) {
-				return send(res, 400, { error: error.message });
-			}
-		}
-		if (req.method === 'POST' && path === '/__sandbox/reset') {
-			api.reset();
-			return send(res, 200, { ok: true });
-		}
-		if (req.method === 'POST' && path === '/__sandbox/faults') {
-			const body = (await readRequest(req)).json || {};
-			api.setFault(body.fault, body);
-			return send(res, 200, { ok: true });
-		}
-		// {"shape": "object" | "list" | "empty"} and/or {"fault": "<list fault>" | null}.
-		if (req.method === 'POST' && path === '/__sandbox/list') {
-			const body = (await readRequest(req)).json || {};
-			try {
-				if (body.shape !== undefined) api.setListShape(body.shape);
-				if (body.fault !== undefined) api.setListFault(body.fault, body);
-			} catch (error) {
-				return send(res, 400, { error: error.message });
-			}
-			return send(res, 200, { shape: state.listShape, fault: state.listFault });
-		}
-		return send(res, 404, { error: 'not_found' });
-	}
-
 	const server = http.createServer(async (req, res) => {
 		const path = (req.url || '/').split('?')[0];
-		if (path.startsWith('/__sandbox/')) return control(req, res, path);
+		if (path.startsWith('/__sandbox/')) return control(req, res, path, state, api);
 
 		const request = await readRequest(req);
 		const { raw, json } = request;
