@@ -35,6 +35,7 @@ const CASES = [
 	'redirects',
 	'order-key',
 	'retry-button-subworkflow',
+	'exchange-refusals',
 	'exchange',
 	'subworkflow-budget',
 	'agent-workflow-tool',

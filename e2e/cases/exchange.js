@@ -2,94 +2,22 @@
 // Exchange Proxies in a real n8n: the packed package, n8n's own expression engine, HTTP stack,
 // Retry On Fail, deduplication store and stored executions. Each exchange replaces every IP of
 // an order at once, so what is proven here is what a user relies on before pointing it at a
-// live order: the chain from Order Proxies works unchanged, refusals say the old IPs still
-// work, an unknown outcome is never sent again, nothing odd reaches the URL path, a key
-// exchanges once, and the API key is stored nowhere.
+// live order: the chain from Order Proxies works unchanged, an unknown outcome is never sent
+// again, a key exchanges once, and the API key is stored nowhere. What exchanges nothing
+// (refusals, order ids that must not reach the URL path) is exchange-refusals.js's.
 // Beside test/exchange.test.ts (every rule and answer, through n8n-core): only here are the
 // errors seen as n8n stores and prints them, and the key kept in n8n's own database.
 const n8n = require('../../lab/n8n');
-const { assert, expectFailure, expectSuccess } = require('../lib/expect');
-const { EXCHANGE_NODE, ORDER_NODE, exchangeWorkflow } = require('../../lab/fixtures');
-
-// Orders the sandbox account already has (seeded before each case that exchanges them).
-const ORDER = 'sub_e2eexchangeorder1';
-const KEYED_ORDER = 'sub_e2eexchangeorder2';
-const UNKNOWN_ORDER = 'sub_e2enosuchorder0';
-const WEEKLY_KEY = `rotate-${KEYED_ORDER}-2026-49`;
+const { assert, escape, expectFailure, expectSuccess } = require('../lib/expect');
+const { EXCHANGE_NODE, ORDER_NODE } = require('../../lab/fixtures');
+const { ORDER, KEYED_ORDER, WEEKLY_KEY, exchangeSetup } = require('../exchange-workflows');
 
 const UNKNOWN_OUTCOME =
 	/^The connection to StatProxies failed while exchanging the proxies \((E[A-Z]+|no error code)\): the proxies may have been exchanged \(the old IPs may already be gone\); check the StatProxies dashboard before exchanging again \[item 0\]$/;
-const BAD_ORDER_ID =
-	'Order ID must be "sub_" followed by lowercase letters and digits only: no "/", "..", "?", "#", "%", spaces or capitals';
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-module.exports = function exchange(t, ctx) {
+function exchange(t, ctx) {
 	const { sandbox } = ctx;
-	const ids = [];
-	const define = (workflow) => {
-		ids.push(workflow.id);
-		return ctx.workflow(workflow);
-	};
-	const fromItem = { orderId: '={{ $json.order_id }}' };
-	const workflows = {
-		chain: define(
-			exchangeWorkflow('e2eExChain', {
-				order: { quantity: 10, productType: 'captcha' },
-				parameters: fromItem,
-			}),
-		),
-		one: define(
-			exchangeWorkflow('e2eExOne', { items: [{ order_id: ORDER }], parameters: fromItem }),
-		),
-		unknownOrder: define(
-			exchangeWorkflow('e2eExUnknownOrder', {
-				items: [{ order_id: UNKNOWN_ORDER }],
-				parameters: fromItem,
-			}),
-		),
-		retried: define(
-			exchangeWorkflow('e2eExRetried', {
-				items: [{ order_id: ORDER }],
-				parameters: { ...fromItem, options: { timeout: 1000 } },
-				settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
-			}),
-		),
-		slash: define(
-			exchangeWorkflow('e2eExSlash', {
-				items: [{ order_id: `${ORDER}/../../newscale` }],
-				parameters: fromItem,
-			}),
-		),
-		paths: define(
-			exchangeWorkflow('e2eExPaths', {
-				items: [
-					{ order_id: '../../order/newscale' },
-					{ order_id: 'sub_abc/x' },
-					{ order_id: '..' },
-				],
-				parameters: fromItem,
-				settings: { onError: 'continueRegularOutput' },
-			}),
-		),
-		keyed: define(
-			exchangeWorkflow('e2eExKeyed', {
-				// The key comes from the item, as a weekly key would from $now: n8n evaluates it.
-				items: [{ order_id: KEYED_ORDER, key: WEEKLY_KEY }],
-				parameters: { ...fromItem, options: { exchangeKey: '={{ $json.key }}' } },
-			}),
-		),
-		dryRun: define(
-			exchangeWorkflow('e2eExDryRun', {
-				items: [{ order_id: ORDER }],
-				parameters: { ...fromItem, options: { dryRun: true } },
-			}),
-		),
-	};
-	// Every case runs the CLI: no n8n start may hold the database.
-	const execute = async (id) => {
-		await ctx.stopServer();
-		return ctx.execute(id);
-	};
+	const { ids, workflows, execute } = exchangeSetup(ctx);
 
 	t.test(
 		'exchange: Order Proxies -> Exchange Proxies ({{ $json.order_id }} unchanged) exchanges the order just bought; the item as documented',
@@ -147,54 +75,6 @@ module.exports = function exchange(t, ctx) {
 		},
 	);
 
-	const refusals = [
-		{
-			title: 'exchange refused, proxy_exchange feature disabled (403)',
-			workflow: workflows.one,
-			arrange: () => sandbox.setExchangeFeature(false),
-			message:
-				/^StatProxies refused the exchange with HTTP 403 \(got: \{"error":"feature_not_enabled","response":"Proxy exchange is not enabled for this organization"\}\) \[item 0\]$/,
-			httpCode: '403',
-			description: /proxy_exchange feature \(ask StatProxies support to enable it\)/,
-		},
-		{
-			title: 'exchange refused, unknown order (404)',
-			workflow: workflows.unknownOrder,
-			arrange: () => {},
-			message:
-				/^StatProxies does not know this order \(HTTP 404; got: \{"error":"order_not_found"\}\) \[item 0\]$/,
-			httpCode: '404',
-			description: /Check Order ID: it must be the order_id of an order of this API key's account/,
-		},
-	];
-	for (const spec of refusals) {
-		t.test(
-			`${spec.title}: a failed execution saying the old IPs still work; sent once`,
-			async () => {
-				sandbox.seedOrders([ORDER]);
-				spec.arrange();
-				const result = await execute(spec.workflow);
-				const error = expectFailure(result, {
-					message: spec.message,
-					name: 'NodeApiError',
-					httpCode: spec.httpCode,
-					node: EXCHANGE_NODE,
-				});
-				assert.match(error.description, spec.description);
-				assert.match(
-					error.description,
-					/StatProxies did not exchange these proxies: the old IPs still work\./,
-				);
-				assert.match(
-					error.description,
-					/Nothing was exchanged in this run, so it is safe to fix this/,
-				);
-				assert.equal(sandbox.exchangeRequests.length, 1);
-				assert.deepEqual(sandbox.exchanges, []);
-			},
-		);
-	}
-
 	t.test(
 		'exchange with an unknown outcome (reset-after-body) under Retry On Fail: sent once, the message says the old IPs may be gone',
 		async () => {
@@ -213,43 +93,6 @@ module.exports = function exchange(t, ctx) {
 			);
 			assert.equal(sandbox.exchangeRequests.length, 1, 'the exchange was sent again');
 			assert.equal(sandbox.exchanges.length, 1, 'the sandbox did exchange (its answer was lost)');
-		},
-	);
-
-	t.test(
-		'exchange: an order id with "/" and ".." from an expression stops the execution before anything is sent',
-		async () => {
-			const result = await execute(workflows.slash);
-			expectFailure(result, {
-				message: new RegExp(
-					`^${escape(BAD_ORDER_ID)} \\(received "${escape(ORDER)}/\\.\\./\\.\\./newscale"\\) \\[item 0\\]$`,
-				),
-				name: 'NodeOperationError',
-				node: EXCHANGE_NODE,
-			});
-			assert.match(result.error.description, /Set Order ID to the order_id of a StatProxies order/);
-			assert.deepEqual(sandbox.requests, [], 'requests reached the sandbox');
-		},
-	);
-
-	t.test(
-		'exchange: order ids with "/" or ".." become error items with On Error = Continue; nothing is sent',
-		async () => {
-			const result = await execute(workflows.paths);
-			expectSuccess(result);
-			const output = result.nodeOutput(EXCHANGE_NODE);
-			const sent = ['../../order/newscale', 'sub_abc/x', '..'];
-			assert.equal(output.length, sent.length);
-			output.forEach((item, index) => {
-				assert.deepEqual(item.pairedItem, { item: index });
-				assert.equal(item.json.error.outcome, 'invalid');
-				assert.equal(item.json.error.field, 'orderId');
-				assert.equal(
-					item.json.error.message,
-					`${BAD_ORDER_ID} (received ${JSON.stringify(sent[index])}) [item ${index}]`,
-				);
-			});
-			assert.deepEqual(sandbox.requests, [], 'requests reached the sandbox');
 		},
 	);
 
@@ -273,7 +116,8 @@ module.exports = function exchange(t, ctx) {
 		},
 	);
 
-	// Runs last in this file: every execution above is stored by now.
+	// Runs last of the exchange cases (exchange-refusals.js is registered before this file):
+	// every exchange execution is stored by now.
 	t.test(
 		'exchange: no API key in any stored exchange execution (dry run included), nor anywhere in the n8n folder',
 		async () => {
@@ -312,4 +156,7 @@ module.exports = function exchange(t, ctx) {
 			}
 		},
 	);
-};
+}
+
+module.exports = exchange;
+// For exchange-refusals.js.

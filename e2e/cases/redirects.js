@@ -6,12 +6,11 @@
 // and prints for a failed execution (what the executions list, error workflows and alerts
 // show) says that the order may have been placed.
 const http = require('node:http');
-const { assert, expectFailure } = require('../lib/expect');
+const { assert, escape, expectFailure } = require('../lib/expect');
 const { ORDER_NODE, orderWorkflow } = require('../../lab/fixtures');
 
 const MAY_EXIST =
 	': the order may have been placed; check the StatProxies dashboard before ordering again';
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function threeItems(id, settings) {
 	return orderWorkflow(id, {

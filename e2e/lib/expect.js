@@ -43,4 +43,7 @@ function ordersPerCustomer(sandbox) {
 	return counts;
 }
 
-module.exports = { assert, expectSuccess, expectFailure, ordersPerCustomer };
+/** `text` as it reads inside a RegExp: messages are matched whole, with their punctuation. */
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+module.exports = { assert, escape, expectSuccess, expectFailure, ordersPerCustomer };
